@@ -1,0 +1,70 @@
+"""Shared bits of the paper checks: a table of comparisons and the exit code."""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from dataclasses import dataclass
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FIGURES = os.path.join(ROOT, "figures")
+
+
+def figures_dir() -> str:
+    """Output folder: ``--out DIR`` on the command line, else the repository's figures/."""
+    import argparse
+
+    ap = argparse.ArgumentParser(add_help=True)
+    ap.add_argument("--out", default=FIGURES, help="folder for figures and their data (default: figures/)")
+    return ap.parse_known_args()[0].out
+
+
+@dataclass
+class Check:
+    quantity: str
+    reference: float
+    ours: float | None
+    tolerance: float
+    source: str
+
+    @property
+    def passed(self) -> bool:
+        return self.ours is not None and math.isfinite(self.ours) and abs(self.ours - self.reference) <= self.tolerance
+
+
+class Table:
+    """Collects comparisons, prints them, and gives the exit code."""
+
+    def __init__(self, title: str):
+        self.title = title
+        self.rows: list[Check] = []
+
+    def add(self, quantity, reference, ours, tolerance, source) -> Check:
+        row = Check(quantity, float(reference), None if ours is None else float(ours), float(tolerance), source)
+        self.rows.append(row)
+        return row
+
+    def print(self) -> None:
+        print(f"\n== {self.title} ==")
+        header = f"{'quantity':<44} {'reference':>16} {'ours':>18} {'|diff|':>9} {'tol':>8}  pass  source"
+        print(header)
+        print("-" * len(header))
+        for r in self.rows:
+            ours = "failed" if r.ours is None else f"{r.ours:.12g}"
+            diff = "" if r.ours is None else f"{abs(r.ours - r.reference):.1e}"
+            print(
+                f"{r.quantity:<44} {r.reference:>16.12g} {ours:>18} {diff:>9} {r.tolerance:>8.0e}  "
+                f"{'yes' if r.passed else 'NO ':<4}  {r.source}"
+            )
+        n_bad = sum(not r.passed for r in self.rows)
+        print(f"{len(self.rows) - n_bad}/{len(self.rows)} checks passed")
+
+    def exit_code(self) -> int:
+        return 0 if all(r.passed for r in self.rows) else 1
+
+
+def finish(*tables: Table) -> None:
+    for t in tables:
+        t.print()
+    sys.exit(max(t.exit_code() for t in tables))

@@ -1,0 +1,33 @@
+"""replica: replica and large-deviation theory of learning with discrete synapses.
+
+Free entropies are written in sympy (:mod:`replica.symbolic`), compiled to vectorised
+NumPy with Gaussian quadrature (:mod:`replica.compile`, :mod:`replica.quadrature`) and
+solved at their saddle points (:mod:`replica.solve`, :mod:`replica.sweep`).
+"""
+
+from .models.perceptron import Capacity, Gardner, GardnerQ1Limit, capacity, rs_endpoint
+from .quadrature import QuadratureOptions, gaussian_expectation, nested_expectation
+from .solve import ConvergenceError, ConvergenceWarning, SaddlePoint, solve
+from .sweep import Curve, Threshold, continuation, find_parameter, sweep
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Capacity",
+    "ConvergenceError",
+    "ConvergenceWarning",
+    "Curve",
+    "Gardner",
+    "GardnerQ1Limit",
+    "QuadratureOptions",
+    "SaddlePoint",
+    "Threshold",
+    "capacity",
+    "continuation",
+    "find_parameter",
+    "gaussian_expectation",
+    "nested_expectation",
+    "rs_endpoint",
+    "solve",
+    "sweep",
+]

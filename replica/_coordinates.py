@@ -1,0 +1,53 @@
+"""Coordinates in which order parameters near the edge of their domain behave smoothly."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class StiffCoordinates:
+    """Coordinates ``y`` in which Newton steps are taken, one per order parameter.
+
+    Linear near the lower end of a domain and logarithmic towards the upper end:
+    ``y = -ln((b - x)/(b - a))`` on ``(a, b)`` (overlaps approaching 1 behave like powers
+    of ``1 - q``), ``y = ln(1 + x - a)`` on ``(a, inf)`` (conjugates diverging like
+    ``1/(1 - q)**2``), ``y = x`` on the real line.  A Newton step ``dx`` becomes
+    ``dy = dx / (dx/dy)``: the same direction, but a step that shrinks ``1 - q``
+    multiplicatively instead of overshooting past 1.
+    """
+
+    def __init__(self, lower, upper):
+        self.lower, self.upper = np.asarray(lower, float), np.asarray(upper, float)
+        self.kind = np.where(
+            np.isfinite(self.upper), np.where(np.isfinite(self.lower), 1, 3), np.where(np.isfinite(self.lower), 2, 0)
+        )
+
+    def to_y(self, x):
+        a, b, k = self.lower, self.upper, self.kind
+        with np.errstate(all="ignore"):
+            return np.select(
+                [k == 1, k == 2, k == 3],
+                [-np.log((b - x) / (b - a)), np.log1p(x - a), np.log1p(b - x)],
+                default=x,
+            )
+
+    def scale(self, x):
+        """``dx/dy`` at ``x``."""
+        a, b, k = self.lower, self.upper, self.kind
+        return np.select([k == 1, k == 2, k == 3], [b - x, 1.0 + x - a, -(1.0 + b - x)], default=1.0)
+
+    def to_x(self, y):
+        """``x(y)`` and ``dx/dy``."""
+        a, b, k = self.lower, self.upper, self.kind
+        with np.errstate(all="ignore"):
+            e = np.exp(-y)
+            x = np.select([k == 1, k == 2, k == 3], [b - (b - a) * e, a + np.expm1(y), b - np.expm1(y)], default=y)
+            d = np.select([k == 1, k == 2, k == 3], [(b - a) * e, 1.0 + np.expm1(y), -(1.0 + np.expm1(y))], default=1.0)
+        return x, d
+
+    @classmethod
+    def of(cls, theory) -> "StiffCoordinates":
+        """The coordinates of a :class:`~replica.symbolic.FreeEntropy`'s order parameters."""
+        lower = [theory.domain(s).lower for s in theory.order]
+        upper = [theory.domain(s).upper for s in theory.order]
+        return cls(lower, upper)

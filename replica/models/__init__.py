@@ -1,0 +1,1 @@
+"""Theories: one module per family of free entropies."""

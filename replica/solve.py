@@ -1,0 +1,537 @@
+"""Saddle-point solver: damped fixed point, affine-invariant Newton, scipy hybrid.
+
+A *model spec* is any object with
+
+* ``free_entropy()`` -> :class:`~replica.symbolic.FreeEntropy` (cached by the model),
+* ``parameter_values()`` -> numbers for ``free_entropy().params``, in order,
+* ``initial_guess()`` -> dict order-parameter name -> starting value,
+
+such as :class:`replica.models.perceptron.Gardner`.  :func:`solve` finds a zero of the
+gradient of the free entropy with respect to the order parameters and returns a
+:class:`SaddlePoint` that always says whether it converged, how far from a solution it
+is (undamped residual and Newton step) and how much the quadrature could be off.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+from scipy import optimize as _opt
+
+from ._coordinates import StiffCoordinates
+from .compile import CompiledTheory, compiled_theory
+from .quadrature import QuadratureOptions
+
+__all__ = [
+    "SaddlePoint",
+    "ConvergenceWarning",
+    "ConvergenceError",
+    "solve",
+    "METHODS",
+]
+
+METHODS = ("auto", "newton", "fixed-point", "hybr", "lm")
+
+
+class ConvergenceWarning(RuntimeWarning):
+    """A saddle point did not converge; the result carries ``success=False``."""
+
+
+class ConvergenceError(RuntimeError):
+    """Raised instead of :class:`ConvergenceWarning` when ``strict=True``.
+
+    The partial :class:`SaddlePoint` is available as ``error.result``.
+    """
+
+    def __init__(self, message: str, result: "SaddlePoint"):
+        super().__init__(message)
+        self.result = result
+
+
+def _finite_or_none(v):
+    if v is None:
+        return None
+    v = float(v)
+    return v if math.isfinite(v) else None
+
+
+@dataclass(frozen=True)
+class SaddlePoint:
+    """Result of :func:`solve`.
+
+    Attributes
+    ----------
+    order : dict
+        Order parameters by name.
+    free_entropy : float or None
+        Free entropy per weight at the point (None only if it could not be evaluated
+        to a finite number; then ``success`` is False).
+    observables : dict
+        Named observables of the theory at the point (values None where non-finite).
+    success : bool
+        True when the scaled Newton step is below ``tol`` (or the gradient is exactly
+        zero) and everything is finite.
+    message : str
+        What happened, in words.
+    nit : int
+        Iterations of the method that produced the point.
+    residual : float or None
+        Undamped residual: max-norm of the saddle-point equations (the gradient of the
+        free entropy) at the point.
+    step : float or None
+        Scaled size of the Newton correction at the point,
+        ``max_i |dx_i| / (1 + |x_i|)``: how far from the exact zero the point is.
+    quad_error : float or None
+        Quadrature error estimate: the larger of the change of the free entropy and
+        the Newton shift of the order parameters when every node count is doubled.
+    params : object
+        The model spec that was solved.
+    method : str
+        The method that produced the returned point.
+    """
+
+    order: Mapping[str, float]
+    free_entropy: float | None
+    observables: Mapping[str, float | None]
+    success: bool
+    message: str
+    nit: int
+    residual: float | None
+    step: float | None
+    quad_error: float | None
+    params: Any
+    method: str
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, name: str):
+        """Order parameter or observable by name (``sp["q"]``, ``sp["entropy"]``)."""
+        if name in self.order:
+            return self.order[name]
+        if name in self.observables:
+            return self.observables[name]
+        if name == "free_entropy":
+            return self.free_entropy
+        raise KeyError(name)
+
+    def to_dict(self) -> dict:
+        """Plain-data view (JSON-ready; the spec as a dict when it is a dataclass)."""
+        try:
+            from dataclasses import asdict
+
+            params = asdict(self.params)
+        except TypeError:
+            params = repr(self.params)
+        return {
+            "order": dict(self.order),
+            "free_entropy": self.free_entropy,
+            "observables": dict(self.observables),
+            "success": self.success,
+            "message": self.message,
+            "nit": self.nit,
+            "residual": self.residual,
+            "step": self.step,
+            "quad_error": self.quad_error,
+            "method": self.method,
+            "params": params,
+        }
+
+
+@dataclass
+class _Attempt:
+    x: np.ndarray
+    converged: bool
+    message: str
+    nit: int
+    method: str
+    noise_floor: bool = False  # Newton stalled on floating-point noise close to a zero
+
+
+class _Problem:
+    """A theory with its parameter values fixed: the functions the methods need."""
+
+    def __init__(self, spec, quad: QuadratureOptions):
+        self.spec = spec
+        self.theory = spec.free_entropy()
+        self.compiled: CompiledTheory = compiled_theory(self.theory)
+        self.p = [float(v) for v in spec.parameter_values()]
+        self.quad = quad
+        self.lower = np.array([self.theory.domain(s).lower for s in self.theory.order])
+        self.upper = np.array([self.theory.domain(s).upper for s in self.theory.order])
+        self.coords = StiffCoordinates(self.lower, self.upper)
+
+    def inside(self, x) -> bool:
+        return bool(np.all(np.isfinite(x)) and np.all(x > self.lower) and np.all(x < self.upper))
+
+    def gradient(self, x, quad=None):
+        return self.compiled.value_and_gradient(x, self.p, quad or self.quad)[1]
+
+    def gradient_and_jacobian(self, x, quad=None):
+        return self.compiled.gradient_and_jacobian(x, self.p, quad or self.quad)
+
+
+def _scaled(dx, x) -> float:
+    if dx.size == 0:
+        return 0.0
+    return float(np.max(np.abs(dx) / (1.0 + np.abs(x))))
+
+
+def _newton_step(J, g, D=None):
+    """Newton correction ``-J^-1 g``, solved as ``D (D J D)^-1 (-D g)``.
+
+    The diagonal scaling ``D = dx/dy`` of the stiff coordinates makes the system well
+    conditioned near ``q -> 1``, where ``J`` itself has condition numbers ~1e20.
+    """
+    if D is None:
+        D = np.ones_like(g)
+    A = D[:, None] * J * D[None, :]
+    b = -D * g
+    try:
+        dy = np.linalg.solve(A, b)
+    except np.linalg.LinAlgError:
+        dy = np.linalg.lstsq(A, b, rcond=None)[0]
+    return D * dy
+
+
+def _newton(prob: _Problem, x0, tol, maxiter) -> _Attempt:
+    """Damped Newton in stiff coordinates with an affine-invariant monotonicity test.
+
+    The Newton correction ``dx = -J^-1 g`` is taken in the coordinates of
+    :class:`StiffCoordinates`; a step ``t dy`` is accepted when the point stays inside
+    the domains and the simplified correction there, ``J(x)^-1 g(x(y + t dy))``, is
+    smaller than ``(1 - t/2) |dy|`` (Deuflhard's NLEQ-ERR test); otherwise ``t`` halves.
+    """
+    coords = prob.coords
+    x = np.array(x0, dtype=float)
+    if not prob.inside(x):
+        return _Attempt(x, False, "initial point outside the domain of the order parameters", 0, "newton")
+    y = coords.to_y(x)
+    x, dxdy = coords.to_x(y)
+    g, J = prob.gradient_and_jacobian(x)
+    creeping = 0
+    for it in range(1, maxiter + 1):
+        if not (np.all(np.isfinite(g)) and np.all(np.isfinite(J))):
+            return _Attempt(x, False, "non-finite gradient or Jacobian", it, "newton")
+        if not np.any(g):
+            return _Attempt(x, True, "gradient exactly zero", it, "newton")
+        dx = _newton_step(J, g, dxdy)
+        if _scaled(dx, x) < tol:
+            done = x + dx if prob.inside(x + dx) else x
+            return _Attempt(done, True, f"Newton converged (step {_scaled(dx, x):.1e})", it, "newton")
+        dy = dx / dxdy
+        scale = 1.0 + np.abs(y)
+        size = np.linalg.norm(dy / scale)
+        if not np.isfinite(size):
+            return _Attempt(x, False, "singular Jacobian", it, "newton")
+        t = 1.0
+        while True:
+            trial_y = y + t * dy
+            trial_x, trial_d = coords.to_x(trial_y)
+            if prob.inside(trial_x):
+                # The trial's Jacobian is the next iteration's if the step is accepted.
+                g_trial, J_trial = prob.gradient_and_jacobian(trial_x)
+                if np.all(np.isfinite(g_trial)):
+                    dy_bar = _newton_step(J, g_trial, dxdy) / trial_d
+                    if np.linalg.norm(dy_bar / scale) <= (1.0 - 0.5 * t) * size:
+                        break
+            t *= 0.5
+            if t < 1e-4:
+                why = _converged(_scaled(dx, x), abs(float(g @ dx)), 0.0, tol, noise_floor=True)
+                if why:
+                    return _Attempt(x, True, f"Newton converged ({why})", it, "newton", noise_floor=True)
+                return _Attempt(x, False, "line search failed (no acceptable Newton step)", it, "newton")
+        creeping = creeping + 1 if t < 1.0 / 32 else 0
+        if creeping >= 3:
+            return _Attempt(x, False, "Newton creeping with tiny steps (starting point too far)", it, "newton")
+        y, x, dxdy, g, J = trial_y, trial_x, trial_d, g_trial, J_trial
+    return _Attempt(x, False, f"Newton: no convergence in {maxiter} iterations", maxiter, "newton")
+
+
+def _fixed_point(prob: _Problem, x0, tol, maxiter, damping) -> _Attempt:
+    """Damped iteration ``x <- (1-eta) x + eta F(x)`` of the model's fixed-point map.
+
+    Convergence is judged on the *undamped* change ``r = |F(x) - x|``: for a contraction
+    with rate ``rho`` the distance to the fixed point is about ``r / (1 - rho)``, so the
+    iteration stops when that estimate is below ``tol`` (``rho`` from successive
+    changes).  ``eta`` starts at ``damping``, halves whenever the change grows and
+    recovers slowly otherwise.
+    """
+    x = np.array(x0, dtype=float)
+    eta = damping
+    prev = math.inf
+    for it in range(1, maxiter + 1):
+        fx = prob.compiled.fixed_point_map(x, prob.p, prob.quad)
+        if not np.all(np.isfinite(fx)):
+            return _Attempt(x, False, "fixed-point map not finite", it, "fixed-point")
+        r = _scaled(fx - x, x)
+        rho = min(r / prev, 0.999) if prev < math.inf else 0.999
+        if r / (1.0 - rho) < tol:
+            return _Attempt(fx, True, f"fixed point converged (undamped change {r:.1e}, rate {rho:.2f})", it, "fixed-point")
+        if r > prev:
+            eta = max(0.5 * eta, 1e-3)
+        else:
+            eta = min(1.1 * eta, damping)
+        prev = r
+        new = (1.0 - eta) * x + eta * fx
+        if not prob.inside(new):
+            new = 0.5 * (x + np.clip(new, prob.lower + 1e-300, prob.upper - 1e-16))
+            if not prob.inside(new):
+                return _Attempt(x, False, "fixed-point iterate left the domain", it, "fixed-point")
+        x = new
+    return _Attempt(x, False, f"fixed point: no convergence in {maxiter} iterations", maxiter, "fixed-point")
+
+
+def _to_unbounded(prob: _Problem, x):
+    y = np.array(x, dtype=float)
+    for i, (lo, hi) in enumerate(zip(prob.lower, prob.upper)):
+        if np.isfinite(lo) and np.isfinite(hi):
+            s = (x[i] - lo) / (hi - lo)
+            y[i] = math.log(s) - math.log1p(-s)
+        elif np.isfinite(lo):
+            y[i] = math.log(x[i] - lo)
+        elif np.isfinite(hi):
+            y[i] = -math.log(hi - x[i])
+    return y
+
+
+def _from_unbounded(prob: _Problem, y):
+    """Map back to the domain; also returns dx/dy for the chain rule."""
+    x = np.array(y, dtype=float)
+    dxdy = np.ones_like(x)
+    for i, (lo, hi) in enumerate(zip(prob.lower, prob.upper)):
+        if np.isfinite(lo) and np.isfinite(hi):
+            s = 0.5 * (1.0 + math.tanh(0.5 * y[i]))
+            x[i] = lo + (hi - lo) * s
+            dxdy[i] = (hi - lo) * s * (1.0 - s)
+        elif np.isfinite(lo):
+            e = math.exp(min(y[i], 700.0))
+            x[i], dxdy[i] = lo + e, e
+        elif np.isfinite(hi):
+            e = math.exp(min(-y[i], 700.0))
+            x[i], dxdy[i] = hi - e, e
+    return x, dxdy
+
+
+def _scipy_root(prob: _Problem, x0, tol, maxiter, method) -> _Attempt:
+    """``scipy.optimize.root`` with the symbolic Jacobian, in unbounded variables."""
+    if not prob.inside(np.asarray(x0, float)):
+        return _Attempt(np.asarray(x0, float), False, "initial point outside the domain", 0, method)
+
+    def fun(y):
+        x, dxdy = _from_unbounded(prob, y)
+        g, J = prob.gradient_and_jacobian(x)
+        if not (np.all(np.isfinite(g)) and np.all(np.isfinite(J))):
+            return np.full_like(y, 1e100), np.eye(len(y))
+        return g, J * dxdy[None, :]
+
+    options = {"xtol": tol} if method == "hybr" else {"xtol": tol, "ftol": 1e-14}
+    if method == "hybr":
+        options["maxfev"] = maxiter * (len(x0) + 1)
+    else:
+        options["maxiter"] = maxiter * (len(x0) + 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = _opt.root(fun, _to_unbounded(prob, np.asarray(x0, float)), jac=True, method=method, options=options)
+    x, _ = _from_unbounded(prob, res.x)
+    nit = int(getattr(res, "nfev", 0))
+    return _Attempt(x, bool(res.success), f"scipy {method}: {res.message}", nit, method)
+
+
+# Below this scaled step a Newton iteration may stall on floating-point noise (order
+# parameters near 1 lose relative precision in 1 - q); it then counts as converged if the
+# free entropy is stationary to machine precision (Newton decrement |g . dx|).
+_NOISE_FLOOR_STEP = 1e-6
+_DECREMENT_RTOL = 1e-15
+
+
+def _converged(step: float, decrement: float, phi: float, tol: float, noise_floor: bool = False) -> str | None:
+    """Why a point counts as converged, or None.
+
+    The noise-floor criterion applies only where Newton itself stalled (``noise_floor``):
+    a slow iteration stopped early must meet ``tol``.
+    """
+    if step < tol:
+        return f"step {step:.1e} < tol"
+    if noise_floor and step < _NOISE_FLOOR_STEP and decrement <= _DECREMENT_RTOL * (1.0 + abs(phi)):
+        return f"at the floating-point noise floor: step {step:.1e}, free entropy stationary to {decrement:.1e}"
+    return None
+
+
+def _assess(prob: _Problem, attempt: _Attempt, tol, quad_tol):
+    """Undamped residual, Newton step, quadrature error and the verdict at a point.
+
+    ``quad_error`` is the larger of ``|phi(2n) - phi(n)|`` and the scaled Newton shift
+    ``max_i |dx_i| / (1 + |x_i|)`` that the doubled-node gradient would ask for.
+    """
+    x = attempt.x
+    phi, g = prob.compiled.value_and_gradient(x, prob.p, prob.quad)
+    phi2, g2 = prob.compiled.value_and_gradient(x, prob.p, prob.quad.refined())
+    if len(x) == 0:
+        quad_error = abs(phi2 - phi)
+        return dict(phi=phi, residual=0.0, step=0.0, quad_error=quad_error, ok=math.isfinite(phi), why="")
+    _, J = prob.gradient_and_jacobian(x)
+    D = prob.coords.scale(x)
+    residual = float(np.max(np.abs(g)))
+    finite = math.isfinite(phi) and np.all(np.isfinite(g)) and np.all(np.isfinite(J))
+    if not finite:
+        return dict(phi=phi, residual=residual, step=math.inf, quad_error=math.inf, ok=False, why="not finite")
+    dx = _newton_step(J, g, D)
+    step = _scaled(dx, x)
+    shift = _scaled(_newton_step(J, g2, D) - dx, x)
+    quad_error = max(abs(phi2 - phi), shift)
+    why = "gradient exactly zero" if residual == 0.0 else _converged(step, abs(float(g @ dx)), phi, tol, attempt.noise_floor)
+    ok = why is not None
+    if not ok:
+        why = f"Newton step {step:.1e} above tol {tol:.0e}"
+    if ok and not quad_error <= quad_tol:
+        ok, why = False, f"quadrature error {quad_error:.1e} above quad_tol {quad_tol:.0e}"
+    return dict(phi=phi, residual=residual, step=step, quad_error=quad_error, ok=ok, why=why)
+
+
+def _initial_vector(prob: _Problem, init) -> np.ndarray:
+    guess = dict(prob.spec.initial_guess())
+    if init is not None:
+        if isinstance(init, SaddlePoint):
+            init = init.order
+        unknown = set(init) - set(prob.theory.order_names)
+        if unknown:
+            raise ValueError(
+                f"init has unknown order parameters {sorted(unknown)}; "
+                f"this theory has {list(prob.theory.order_names)}"
+            )
+        guess.update({k: float(v) for k, v in init.items()})
+    return np.array([guess[n] for n in prob.theory.order_names], dtype=float)
+
+
+def solve(
+    spec,
+    *,
+    init: Mapping[str, float] | SaddlePoint | None = None,
+    method: str = "auto",
+    tol: float = 1e-11,
+    maxiter: int = 50,
+    damping: float = 0.5,
+    quad: QuadratureOptions | None = None,
+    quad_tol: float = 1e-6,
+    strict: bool = False,
+) -> SaddlePoint:
+    """Find the saddle point of a model's free entropy.
+
+    Parameters
+    ----------
+    spec : model spec
+        For example ``Gardner(alpha=0.5, weights="binary")``.
+    init : dict or SaddlePoint, optional
+        Starting order parameters (missing ones from ``spec.initial_guess()``).
+    method : {"auto", "newton", "fixed-point", "hybr", "lm"}
+        ``"newton"``: damped Newton with the symbolic Jacobian, staying inside the
+        order parameters' domains (follows unstable branches too).
+        ``"fixed-point"``: damped iteration of the model's fixed-point map (reaches only
+        branches that are stable for the iteration).  ``"hybr"``/``"lm"``:
+        :func:`scipy.optimize.root` with the symbolic Jacobian in unbounded variables.
+        ``"auto"``: Newton; if it fails, fixed point (when available) then Newton;
+        then ``hybr``.
+    tol : float
+        Convergence threshold on the scaled Newton step ``max |dx|/(1+|x|)``.  A point
+        where Newton stalls on floating-point noise (order parameters within ~1e-4 of
+        1) also counts as converged if that step is below 1e-6 and the free entropy is
+        stationary to 1e-15 relative (the Newton decrement ``|g . dx|``); the message
+        says so and ``step`` reports the attained accuracy.
+    maxiter : int
+        Iteration cap per method (fixed point gets 10 times as many).
+    damping : float
+        Largest mixing ``eta`` of the fixed-point iteration.
+    quad : QuadratureOptions
+        Quadrature rules; the error estimate uses ``quad.refined()``.
+    quad_tol : float
+        A converged point whose quadrature error estimate exceeds this is reported as
+        ``success=False`` (the rule cannot resolve the integrand there).
+    strict : bool
+        Raise :class:`ConvergenceError` instead of warning when not converged.
+
+    Returns
+    -------
+    SaddlePoint
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    if not (tol > 0):
+        raise ValueError(f"tol must be > 0, got {tol!r}")
+    if int(maxiter) != maxiter or maxiter < 1:
+        raise ValueError(f"maxiter must be a positive integer, got {maxiter!r}")
+    if not (0 < damping <= 1):
+        raise ValueError(f"damping must be in (0, 1], got {damping!r}")
+    if not (quad_tol > 0):
+        raise ValueError(f"quad_tol must be > 0, got {quad_tol!r}")
+    prob = _Problem(spec, quad or QuadratureOptions())
+    x0 = _initial_vector(prob, init)
+    has_fp = prob.theory.fixed_point is not None
+    if method == "fixed-point" and not has_fp:
+        raise ValueError(f"theory {prob.theory.name!r} has no fixed-point map; use method='newton'")
+
+    def run(m, start):
+        if len(start) == 0:
+            return _Attempt(start, True, "no order parameters", 0, "none")
+        if m == "newton":
+            return _newton(prob, start, tol, maxiter)
+        if m == "fixed-point":
+            return _fixed_point(prob, start, tol, 10 * maxiter, damping)
+        if m == "approach":
+            return _fixed_point(prob, start, max(tol, 1e-4), 10 * maxiter, 1.0)
+        return _scipy_root(prob, start, tol, maxiter, m)
+
+    attempts = []
+    if method == "auto":
+        plan = [("newton", None)]
+        if has_fp:
+            plan.append(("approach", None))  # loose fixed point: into Newton's basin
+            plan.append(("newton", "previous"))
+        plan.append(("hybr", None))
+    else:
+        plan = [(method, None)]
+    best = None
+    for m, start in plan:
+        begin = attempts[-1].x if (start == "previous" and attempts) else x0
+        att = run(m, begin)
+        attempts.append(att)
+        assess = _assess(prob, att, tol, quad_tol)
+        if best is None or assess["ok"] or (assess["step"] < best[1]["step"]):
+            best = (att, assess)
+        if assess["ok"]:
+            break
+    att, assess = best
+    return _result(prob, att, assess, attempts, strict)
+
+
+def _result(prob: _Problem, att: _Attempt, assess: dict, attempts, strict: bool) -> SaddlePoint:
+    names = prob.theory.order_names
+    obs = prob.compiled.observables(att.x, prob.p, prob.quad)
+    obs = {k: _finite_or_none(v) for k, v in obs.items()}
+    order = {n: _finite_or_none(v) for n, v in zip(names, att.x)}
+    success = assess["ok"] and all(v is not None for v in [*obs.values(), *order.values()])
+    message = f"{att.method}: {att.message}; {assess['why']}"
+    if not success:
+        tried = "; ".join(f"{a.method}: {a.message}" for a in attempts)
+        message = f"no converged saddle point ({tried}; at the returned point: {assess['why']})"
+    result = SaddlePoint(
+        order=order,
+        free_entropy=_finite_or_none(assess["phi"]),
+        observables=obs,
+        success=bool(success),
+        message=message,
+        nit=sum(a.nit for a in attempts),
+        residual=_finite_or_none(assess["residual"]),
+        step=_finite_or_none(assess["step"]),
+        quad_error=_finite_or_none(assess["quad_error"]),
+        params=prob.spec,
+        method=att.method,
+    )
+    if not success:
+        text = f"{prob.theory.name}: {message}"
+        if strict:
+            raise ConvergenceError(text, result)
+        warnings.warn(text, ConvergenceWarning, stacklevel=3)
+    return result

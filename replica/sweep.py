@@ -1,0 +1,368 @@
+"""Moving along an external parameter: continuation curves, thresholds, parallel sweeps.
+
+* :func:`continuation` follows one saddle-point branch over a grid of parameter values
+  with warm starts, a secant predictor and adaptive step halving; it returns a
+  :class:`Curve`.  Points where no saddle point is found are kept, with
+  ``success=False`` and the reason, and the curve carries on from the last good point.
+* :func:`find_parameter` finds the value of a parameter at which an observable
+  reaches a target (a capacity is where the entropy vanishes), with Newton steps whose
+  derivative comes from the envelope theorem ``d phi/d p = partial phi/partial p``.
+* :func:`sweep` solves independent specs, optionally through any executor with a
+  ``map`` method (``concurrent.futures.ProcessPoolExecutor`` ...).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import math
+import warnings
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from ._coordinates import StiffCoordinates
+from .compile import compiled_theory
+from .quadrature import QuadratureOptions
+from .solve import ConvergenceError, ConvergenceWarning, SaddlePoint, solve
+
+__all__ = ["Curve", "continuation", "sweep", "Threshold", "find_parameter"]
+
+
+@dataclass(frozen=True)
+class Curve:
+    """Saddle points along one external parameter.
+
+    Attributes
+    ----------
+    param : str
+        Name of the parameter that varies.
+    values : ndarray
+        Its values, in the order they were requested.
+    points : tuple of SaddlePoint
+        One result per value (``success=False`` with a reason where none was found).
+    """
+
+    param: str
+    values: np.ndarray
+    points: tuple
+
+    @property
+    def success(self) -> np.ndarray:
+        return np.array([p.success for p in self.points], dtype=bool)
+
+    def column(self, name: str) -> np.ma.MaskedArray:
+        """Order parameter, observable or ``free_entropy`` along the curve.
+
+        Masked where the point did not converge (never a silent NaN).
+        """
+        data, mask = [], []
+        for p in self.points:
+            try:
+                v = p[name]
+            except KeyError:
+                raise KeyError(f"{name!r} is neither an order parameter nor an observable") from None
+            ok = p.success and v is not None
+            data.append(v if ok else 0.0)
+            mask.append(not ok)
+        return np.ma.MaskedArray(np.array(data, dtype=float), mask=np.array(mask, dtype=bool))
+
+    def columns(self) -> list[str]:
+        first = self.points[0]
+        return ["free_entropy", *first.order, *[k for k in first.observables if k not in first.order]]
+
+    def to_records(self) -> list[dict]:
+        rows = []
+        for v, p in zip(self.values, self.points):
+            row = {self.param: float(v), "success": p.success}
+            for name in self.columns():
+                row[name] = p[name] if p.success else None
+            row.update(residual=p.residual, quad_error=p.quad_error, message=p.message)
+            rows.append(row)
+        return rows
+
+    def to_csv(self, path=None) -> str:
+        """CSV text (empty cells where a point failed); written to ``path`` if given."""
+        rows = self.to_records()
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        for r in rows:
+            writer.writerow({k: ("" if v is None else (repr(v) if isinstance(v, float) else v)) for k, v in r.items()})
+        text = buf.getvalue()
+        if path is not None:
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        return text
+
+    def to_json(self, path=None) -> str:
+        """JSON: the parameter array, one array per column (null where failed), success."""
+        rows = self.to_records()
+        out = {self.param: [float(v) for v in self.values], "success": [r["success"] for r in rows]}
+        for name in self.columns() + ["residual", "quad_error", "message"]:
+            out[name] = [r[name] for r in rows]
+        text = json.dumps(out, indent=1)
+        if path is not None:
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        return text
+
+
+def _with(spec, param, value):
+    return dataclasses.replace(spec, **{param: value})
+
+
+def _quiet_solve(spec, init, solve_kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return solve(spec, init=init, **solve_kwargs)
+
+
+def continuation(
+    spec,
+    param: str,
+    values: Sequence[float],
+    *,
+    init=None,
+    max_halvings: int = 8,
+    strict: bool = False,
+    **solve_kwargs,
+) -> Curve:
+    """Follow a saddle-point branch of ``spec`` along ``param`` over ``values``.
+
+    Each value is reached from the last converged point: the start is the secant
+    extrapolation of the last two converged points (a warm start), and when the
+    solver fails the interval is halved, up to ``max_halvings`` times.  A value that
+    still fails is recorded with ``success=False`` and the reason; the next value is
+    tried from the last converged point again.
+
+    Parameters
+    ----------
+    spec : model spec (a frozen dataclass)
+        The other parameters; ``param`` is replaced along the way.
+    param : str
+        Field of ``spec`` to vary.
+    values : sequence of float
+        The requested values, in the order to follow (monotonic for one branch).
+    init : dict or SaddlePoint, optional
+        Start for the first value.
+    strict : bool
+        Raise :class:`~replica.solve.ConvergenceError` at the first failed value.
+    **solve_kwargs
+        Passed to :func:`~replica.solve.solve` (``method``, ``tol``, ``quad`` ...).
+
+    Returns
+    -------
+    Curve
+    """
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError("values must be a non-empty 1-d sequence")
+    if not hasattr(spec, param):
+        raise ValueError(f"{type(spec).__name__} has no parameter {param!r}")
+    solve_kwargs.pop("strict", None)
+    history: list[tuple[float, np.ndarray]] = []  # converged (value, order vector)
+    names = None
+    points = []
+    coords = StiffCoordinates.of(spec.free_entropy())
+
+    def predict(v):
+        """Secant extrapolation in stiff coordinates (``ln(1 - q)``, ``ln(1 + qhat)``)."""
+        if not history:
+            return init
+        if len(history) == 1:
+            return dict(zip(names, history[-1][1]))
+        (v1, x1), (v2, x2) = history[-2], history[-1]
+        if v2 == v1:
+            return dict(zip(names, x2))
+        y1, y2 = coords.to_y(x1), coords.to_y(x2)
+        guess, _ = coords.to_x(y2 + (y2 - y1) * (v - v2) / (v2 - v1))
+        return dict(zip(names, guess))
+
+    for target in values:
+        target_spec = _with(spec, param, float(target))
+        start_value = history[-1][0] if history else None
+        result = None
+        if start_value is None:
+            result = _quiet_solve(target_spec, init, solve_kwargs)
+        else:
+            # Walk from the last converged value to the target, halving on failure.
+            pending = [float(target)]
+            current = start_value
+            halvings = 0
+            while pending:
+                v = pending[-1]
+                guess = predict(v)
+                r = _quiet_solve(_with(spec, param, v), guess, solve_kwargs)
+                if not r.success and history:
+                    # The secant guess can overshoot near a turning point: retry warm.
+                    r2 = _quiet_solve(_with(spec, param, v), dict(zip(names, history[-1][1])), solve_kwargs)
+                    r = r2 if r2.success else r
+                if r.success:
+                    pending.pop()
+                    current = v
+                    history.append((v, np.array([r.order[n] for n in names])))
+                    if not pending:
+                        result = r
+                elif halvings < max_halvings:
+                    halvings += 1
+                    pending.append(0.5 * (current + v))
+                else:
+                    result = r if v == float(target) else _quiet_solve(target_spec, predict(target), solve_kwargs)
+                    break
+        if result is None:
+            result = _quiet_solve(target_spec, predict(target), solve_kwargs)
+        if result.success and names is None:
+            names = list(result.order)
+            history.append((float(target), np.array([result.order[n] for n in names])))
+        if not result.success:
+            if strict:
+                raise ConvergenceError(f"continuation failed at {param}={target}: {result.message}", result)
+            warnings.warn(f"continuation: no saddle point at {param}={target:g}: {result.message}", ConvergenceWarning, stacklevel=2)
+        points.append(result)
+    return Curve(param=param, values=values, points=tuple(points))
+
+
+def _solve_task(args):
+    spec, solve_kwargs = args
+    return _quiet_solve(spec, None, solve_kwargs)
+
+
+def sweep(specs: Iterable, *, executor=None, **solve_kwargs) -> list[SaddlePoint]:
+    """Solve independent specs (no warm starts), optionally in parallel.
+
+    ``executor`` is anything with a ``map`` method; tasks are plain data (the spec and
+    the keyword arguments) and compiled functions are built in each worker.
+    """
+    tasks = [(s, solve_kwargs) for s in specs]
+    mapper = executor.map if executor is not None else map
+    return list(mapper(_solve_task, tasks))
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """Value of a parameter where an observable reaches a target.
+
+    Attributes
+    ----------
+    param, value : str, float
+        The parameter and the value found.
+    saddle : SaddlePoint
+        The saddle point at ``value``.
+    success : bool
+    message : str
+    error : float
+        Error estimate on ``value``: the root-finding tolerance plus the observable's
+        quadrature error divided by its slope.
+    nit : int
+        Number of saddle points solved.
+    """
+
+    param: str
+    value: float
+    saddle: SaddlePoint
+    success: bool
+    message: str
+    error: float
+    nit: int
+
+
+def find_parameter(
+    spec,
+    param: str,
+    *,
+    observable: str = "free_entropy",
+    target: float = 0.0,
+    start: float | None = None,
+    bracket: tuple[float, float] | None = None,
+    xtol: float = 1e-13,
+    maxiter: int = 60,
+    init=None,
+    **solve_kwargs,
+) -> Threshold:
+    """Value of ``param`` at which ``observable`` equals ``target`` along a branch.
+
+    Newton iteration in the parameter, safeguarded by bisection once a sign change is
+    bracketed.  For ``observable="free_entropy"`` the slope is exact by the envelope
+    theorem (the partial derivative of the free entropy at the saddle point); for other
+    observables it is a secant.  Every saddle point is warm-started from the previous
+    one.
+
+    Parameters
+    ----------
+    spec : model spec
+    param : str
+    observable : str
+        ``"free_entropy"`` or a name of an order parameter or observable.
+    target : float
+    start : float, optional
+        First value tried (default: the spec's own value).
+    bracket : (float, float), optional
+        Values known to enclose the root; iterates are kept inside.
+    xtol : float
+        Absolute tolerance on the parameter.
+    """
+    x = float(getattr(spec, param) if start is None else start)
+    if bracket is not None:
+        lo, hi = (float(b) for b in bracket)
+        if not lo < hi:
+            raise ValueError("bracket must be (low, high) with low < high")
+        if not lo <= x <= hi:
+            x = 0.5 * (lo + hi)
+    theory = spec.free_entropy()
+    envelope = observable == "free_entropy" and param in theory.param_names
+    quad = solve_kwargs.get("quad") or QuadratureOptions()
+    positive = negative = None  # latest values where f > 0 and f < 0
+    last_ok = None  # (x, saddle) of the latest converged point
+    prev = None  # (x, f) for the secant
+    slope = math.nan
+    saddle = None
+    for nit in range(1, maxiter + 1):
+        saddle = _quiet_solve(_with(spec, param, x), last_ok[1] if last_ok else init, solve_kwargs)
+        value = saddle[observable] if saddle.success else None
+        if value is None:
+            if last_ok is None:
+                return Threshold(param, x, saddle, False, f"no saddle point at {param}={x:g}: {saddle.message}", math.inf, nit)
+            x = 0.5 * (x + last_ok[0])  # back off towards the last good point
+            continue
+        last_ok = (x, saddle)
+        f = value - target
+        if f > 0:
+            positive = x
+        elif f < 0:
+            negative = x
+        else:
+            break
+        if envelope:
+            order = [saddle.order[n] for n in theory.order_names]
+            derivs = compiled_theory(theory).param_derivatives(order, _with(spec, param, x).parameter_values(), quad)
+            slope = float(derivs[theory.param_names.index(param)])
+        elif prev is not None and prev[0] != x:
+            slope = (f - prev[1]) / (x - prev[0])
+        else:
+            slope = math.nan
+        prev = (x, f)
+        if slope != 0 and math.isfinite(slope):
+            x_new = x - f / slope
+        else:
+            x_new = x * (1 + 1e-3) + 1e-6  # first secant step
+        if positive is not None and negative is not None:
+            a, b = sorted((positive, negative))
+            if not a < x_new < b:
+                x_new = 0.5 * (a + b)
+        if bracket is not None:
+            x_new = min(max(x_new, lo), hi)
+        if abs(x_new - x) < xtol:
+            x = x_new
+            saddle = _quiet_solve(_with(spec, param, x), saddle, solve_kwargs)
+            break
+        x = x_new
+    else:
+        return Threshold(param, x, saddle, False, f"no convergence in {maxiter} steps", math.inf, maxiter)
+    if not saddle.success:
+        return Threshold(param, x, saddle, False, saddle.message, math.inf, nit)
+    error = xtol + (saddle.quad_error or 0.0) / abs(slope) if slope and math.isfinite(slope) else math.inf
+    return Threshold(param, x, saddle, True, f"{observable} = {target:g} at {param} = {x:.12g}", error, nit)

@@ -1,0 +1,361 @@
+"""Symbolic layer: physics primitives, the Gaussian-expectation operator, free entropies.
+
+A theory is written once as a sympy expression built from
+
+* the primitives :class:`LogH`, :class:`GoverH`, :class:`Log2Cosh`, :class:`H`,
+  :class:`G`, :class:`BinaryEntropy`, :class:`Relu` -- sympy functions that know
+  their derivatives and print to the stable implementations of :mod:`replica.special`
+  (so ``LogH`` becomes ``log_ndtr``, never ``log(erfc)``);
+* :class:`GaussE`, the Gaussian expectation ``E_z[f]`` over a standard normal field
+  ``z``, which may be nested and which carries the *features* of its integrand
+  (kinks and steep regions) for the composite quadrature rule.
+
+Differentiating a :class:`GaussE` differentiates under the integral and then applies
+Gaussian integration by parts (Stein's lemma ``E[z f(z)] = E[f'(z)]``) once to every
+term with a bare factor ``z``.  This removes the spurious ``1/sqrt(q)`` and
+``1/sqrt(qhat)`` factors that differentiation of ``sqrt(q) z`` creates, so the
+saddle-point equations stay finite at ``q = 0`` (the alpha -> 0 limit).
+
+:class:`FreeEntropy` bundles the expression with its order parameters, external
+parameters, observables and optional fixed-point maps; the compiler
+(:mod:`replica.compile`) turns it into numerical functions.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import sympy as sp
+
+__all__ = [
+    "LogH",
+    "GoverH",
+    "Log2Cosh",
+    "H",
+    "G",
+    "BinaryEntropy",
+    "Relu",
+    "GaussE",
+    "by_parts",
+    "FreeEntropy",
+    "Domain",
+]
+
+_SPECIAL = "_special"  # name of replica.special in generated code
+
+
+class _Primitive(sp.Function):
+    """A one-argument primitive printed as ``_special.<_impl>`` / ``_special.mp_<_impl>``."""
+
+    _impl: str = ""
+    nargs = 1
+
+    def _numpycode(self, printer):
+        return f"{_SPECIAL}.{self._impl}({printer._print(self.args[0])})"
+
+    def _mpmathcode(self, printer):
+        return f"{_SPECIAL}.mp_{self._impl}({printer._print(self.args[0])})"
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
+
+
+class LogH(_Primitive):
+    """``ln H(x)``; ``d/dx ln H(x) = -G(x)/H(x)``."""
+
+    _impl = "log_H"
+
+    def fdiff(self, argindex=1):
+        return -GoverH(self.args[0])
+
+
+class GoverH(_Primitive):
+    """``G(x)/H(x)``; derivative ``GoverH(x) * (GoverH(x) - x)``."""
+
+    _impl = "G_over_H"
+
+    def fdiff(self, argindex=1):
+        x = self.args[0]
+        return GoverH(x) * (GoverH(x) - x)
+
+
+class Log2Cosh(_Primitive):
+    """``ln 2cosh(x)``; derivative ``tanh(x)``."""
+
+    _impl = "log_2cosh"
+
+    def fdiff(self, argindex=1):
+        return sp.tanh(self.args[0])
+
+
+class H(_Primitive):
+    """Gaussian tail ``H(x) = int_x^inf Dz``; derivative ``-G(x)``."""
+
+    _impl = "H"
+
+    def fdiff(self, argindex=1):
+        return -G(self.args[0])
+
+
+class G(_Primitive):
+    """Gaussian density ``G(x)``; derivative ``-x G(x)``."""
+
+    _impl = "G"
+
+    def fdiff(self, argindex=1):
+        x = self.args[0]
+        return -x * G(x)
+
+
+class BinaryEntropy(_Primitive):
+    """``H2(d) = -d ln d - (1-d) ln(1-d)``; derivative ``ln((1-d)/d)``."""
+
+    _impl = "binary_entropy"
+
+    def fdiff(self, argindex=1):
+        d = self.args[0]
+        return sp.log(1 - d) - sp.log(d)
+
+
+class Relu(sp.Function):
+    """``max(x, 0)`` with derivative ``Heaviside(x)`` (a kink: declare it as a feature)."""
+
+    nargs = 1
+
+    def fdiff(self, argindex=1):
+        return sp.Heaviside(self.args[0])
+
+    def _numpycode(self, printer):
+        return f"numpy.maximum({printer._print(self.args[0])}, 0.0)"
+
+    def _mpmathcode(self, printer):
+        return f"mpmath.mpf(max({printer._print(self.args[0])}, 0))"
+
+
+def _bare_power(term: sp.Expr, z: sp.Symbol) -> int:
+    """Exponent ``k`` of an explicit factor ``z**k`` of a product (0 if none)."""
+    k = 0
+    for factor in sp.Mul.make_args(term):
+        if factor == z:
+            k += 1
+        elif factor.is_Pow and factor.base == z and factor.exp.is_Integer and factor.exp > 0:
+            k += int(factor.exp)
+    return k
+
+
+def _distribute(e: sp.Expr) -> sp.Expr:
+    """Multiply out products of sums, without entering powers or function arguments.
+
+    Unlike ``sympy.expand`` this reaches sums nested in sums inside products (which is
+    where the chain rule leaves ``z``), and it leaves ``(a + b)**2`` and ``f(a + b)``
+    alone, which keeps the expression small.
+    """
+    if e.is_Add:
+        return sp.Add(*[_distribute(a) for a in e.args])
+    if e.is_Mul:
+        factors = [sp.Add.make_args(_distribute(f)) for f in e.args]
+        return sp.Add(*[sp.Mul(*combo) for combo in itertools.product(*factors)])
+    return e
+
+
+def field_variances(integrand: sp.Expr, z: sp.Symbol) -> frozenset:
+    """The ``X`` of every Gaussian field ``sqrt(X) * z`` in ``integrand``.
+
+    Differentiating ``sqrt(X) z`` with respect to a parameter of ``X`` leaves a factor
+    ``z / sqrt(X)``, singular where ``X -> 0`` (``q -> 0`` at small load, ``qhat -> 0``);
+    these are the terms that Gaussian integration by parts must fix.
+    """
+    found = set()
+    for node in sp.preorder_traversal(integrand):
+        if node.is_Mul and z in node.args:
+            for f in node.args:
+                if f.is_Pow and f.exp == sp.S.Half:
+                    found.add(f.base)
+    return frozenset(found)
+
+
+def _is_singular(term: sp.Expr, variances) -> bool:
+    return any(
+        f.is_Pow and f.base in variances and f.exp.is_negative for f in sp.Mul.make_args(term)
+    )
+
+
+def by_parts(integrand: sp.Expr, z: sp.Symbol, variances=None) -> sp.Expr:
+    """One pass of Gaussian integration by parts on terms with a bare ``z`` factor.
+
+    ``E[z**k r(z)] = E[d/dz (z**(k-1) r(z))]`` (Stein's lemma), valid when the term is
+    absolutely continuous in ``z``; terms whose derivative would contain a Dirac delta
+    are left as they are.  With ``variances`` (see :func:`field_variances`) only the
+    terms whose coefficient has a negative power of one of them are transformed: the
+    ``z / sqrt(q)`` terms left by the chain rule.  The other terms are better left
+    alone: transforming them trades, e.g., ``E[G/H]`` for ``E[(G/H)']/(1 - q)``, a
+    small quantity times a large factor that cancels against the rest near ``q -> 1``.
+
+    References
+    ----------
+    C. Stein, Ann. Statist. 9, 1135 (1981), Lemma 1.
+    """
+    out = []
+    for term in sp.Add.make_args(_distribute(integrand)):
+        if _bare_power(term, z) == 0 or (variances is not None and not _is_singular(term, variances)):
+            out.append(term)
+            continue
+        reduced = _distribute(sp.diff(term / z, z))
+        if reduced.has(sp.DiracDelta):
+            out.append(term)
+        else:
+            out.append(reduced)
+    return sp.Add(*out)
+
+
+class GaussE(sp.Expr):
+    """Gaussian expectation ``E_z[f] = int Dz f(z)`` of ``integrand`` over the field ``var``.
+
+    Parameters
+    ----------
+    integrand : sympy expression
+        May contain other :class:`GaussE` (nested expectations over further fields).
+    var : sympy Symbol
+        The integration variable (a standard normal field).
+    features : sequence of (center, width)
+        Kinks (width 0) and steep regions of the integrand as functions of ``var``;
+        sympy expressions in the order parameters, external parameters and outer
+        fields.  The composite quadrature splits at ``center +- width * offsets``.
+    integrate_by_parts : bool
+        Apply :func:`by_parts` to derivatives (default True).
+
+    Notes
+    -----
+    ``diff`` passes under the integral.  An integrand that does not depend on ``var``
+    is returned as it is (``E[c] = c``).
+    """
+
+    is_commutative = True
+
+    def __new__(cls, integrand, var, features=(), integrate_by_parts=True):
+        integrand = sp.sympify(integrand)
+        if not isinstance(var, sp.Symbol):
+            raise TypeError(f"var must be a sympy Symbol, got {var!r}")
+        if var not in integrand.free_symbols:
+            return integrand
+        feats = sp.Tuple(*[sp.Tuple(sp.sympify(c), sp.sympify(w)) for c, w in features])
+        return sp.Expr.__new__(cls, integrand, var, feats, sp.true if integrate_by_parts else sp.false)
+
+    @property
+    def integrand(self) -> sp.Expr:
+        return self.args[0]
+
+    @property
+    def var(self) -> sp.Symbol:
+        return self.args[1]
+
+    @property
+    def features(self) -> tuple:
+        return tuple((c, w) for c, w in self.args[2])
+
+    @property
+    def integrate_by_parts(self) -> bool:
+        return bool(self.args[3])
+
+    @property
+    def free_symbols(self):
+        inner = self.integrand.free_symbols - {self.var}
+        return inner | self.args[2].free_symbols
+
+    def _eval_derivative(self, s):
+        d = sp.diff(self.integrand, s)
+        if d == 0:
+            return sp.S.Zero
+        if self.integrate_by_parts:
+            d = by_parts(d, self.var, field_variances(self.integrand, self.var))
+        return GaussE(d, self.var, self.features, self.integrate_by_parts)
+
+    def _eval_is_real(self):
+        return self.integrand.is_real
+
+    def _sympystr(self, printer):
+        return f"E_{printer._print(self.var)}[{printer._print(self.integrand)}]"
+
+    def _latex(self, printer):
+        return (
+            r"\mathbb{E}_{" + printer._print(self.var) + r"}\left["
+            + printer._print(self.integrand) + r"\right]"
+        )
+
+
+@dataclass(frozen=True)
+class Domain:
+    """Open interval ``(lower, upper)`` allowed for an order parameter."""
+
+    lower: float = float("-inf")
+    upper: float = float("inf")
+
+    def contains(self, value: float) -> bool:
+        return self.lower < value < self.upper
+
+
+UNIT = Domain(0.0, 1.0)
+POSITIVE = Domain(0.0, float("inf"))
+REAL = Domain()
+
+
+@dataclass(frozen=True, eq=False)
+class FreeEntropy:
+    """A replica free entropy: one sympy expression and what the engine needs around it.
+
+    Parameters
+    ----------
+    name : str
+        Identifies the theory (and keys the compiled-function cache).
+    expr : sympy expression
+        Free entropy per weight as a function of ``order`` and ``params``.  The saddle
+        point is where its gradient with respect to ``order`` vanishes.
+    order : tuple of Symbol
+        Order parameters (overlaps and conjugates).
+    params : tuple of Symbol
+        External parameters (alpha, kappa, d, y, ...).
+    observables : mapping name -> expression
+        Derived quantities evaluated at the saddle point.
+    fixed_point : mapping Symbol -> expression, optional
+        A map ``x -> F(x)`` whose fixed points are saddle points (the classic
+        iteration of the saddle-point equations); enables ``method="fixed-point"``.
+    domains : mapping Symbol -> Domain
+        Open domains of the order parameters (default: the real line).
+    """
+
+    name: str
+    expr: sp.Expr
+    order: tuple
+    params: tuple
+    observables: Mapping[str, sp.Expr] = field(default_factory=dict)
+    fixed_point: Mapping[sp.Symbol, sp.Expr] | None = None
+    domains: Mapping[sp.Symbol, Domain] = field(default_factory=dict)
+
+    def __post_init__(self):
+        order, params = tuple(self.order), tuple(self.params)
+        object.__setattr__(self, "order", order)
+        object.__setattr__(self, "params", params)
+        known = set(order) | set(params)
+        for label, e in [("free entropy", self.expr), *self.observables.items()]:
+            unknown = sp.sympify(e).free_symbols - known
+            if unknown:
+                raise ValueError(f"{label} of {self.name!r} has unknown symbols {unknown}")
+        if self.fixed_point is not None and set(self.fixed_point) != set(order):
+            raise ValueError("fixed_point must map every order parameter")
+
+    @property
+    def order_names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.order)
+
+    @property
+    def param_names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.params)
+
+    def domain(self, symbol: sp.Symbol) -> Domain:
+        return self.domains.get(symbol, REAL)
+
+    def gradient(self) -> list[sp.Expr]:
+        """Saddle-point equations ``d phi / d x_i = 0``."""
+        return [sp.diff(self.expr, x) for x in self.order]
