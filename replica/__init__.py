@@ -5,6 +5,14 @@ NumPy with Gaussian quadrature (:mod:`replica.compile`, :mod:`replica.quadrature
 solved at their saddle points (:mod:`replica.solve`, :mod:`replica.sweep`).
 """
 
+from .models.franz_parisi import FranzParisi, franz_parisi_curve, isolation_distance
+from .models.local_entropy import (
+    LocalEntropy,
+    RobustEnsemble,
+    gardner_end_point,
+    local_entropy_curve,
+    monotonicity_threshold,
+)
 from .models.perceptron import Capacity, Gardner, GardnerQ1Limit, capacity, rs_endpoint
 from .quadrature import QuadratureOptions, gaussian_expectation, nested_expectation
 from .solve import ConvergenceError, ConvergenceWarning, SaddlePoint, solve
@@ -17,15 +25,23 @@ __all__ = [
     "ConvergenceError",
     "ConvergenceWarning",
     "Curve",
+    "FranzParisi",
     "Gardner",
     "GardnerQ1Limit",
+    "LocalEntropy",
     "QuadratureOptions",
+    "RobustEnsemble",
     "SaddlePoint",
     "Threshold",
     "capacity",
     "continuation",
     "find_parameter",
+    "franz_parisi_curve",
+    "gardner_end_point",
     "gaussian_expectation",
+    "isolation_distance",
+    "local_entropy_curve",
+    "monotonicity_threshold",
     "nested_expectation",
     "rs_endpoint",
     "solve",

@@ -14,35 +14,42 @@ class StiffCoordinates:
     ``1/(1 - q)**2``), ``y = x`` on the real line.  A Newton step ``dx`` becomes
     ``dy = dx / (dx/dy)``: the same direction, but a step that shrinks ``1 - q``
     multiplicatively instead of overshooting past 1.
+
+    A domain flagged ``log`` on ``(a, inf)`` uses ``y = ln(x - a)`` instead: for
+    parameters that vanish or diverge exponentially along a branch (the conjugates on
+    the dense branch of the local entropy scale like ``exp(-c/d)``).
     """
 
-    def __init__(self, lower, upper):
+    def __init__(self, lower, upper, log=None):
         self.lower, self.upper = np.asarray(lower, float), np.asarray(upper, float)
-        self.kind = np.where(
-            np.isfinite(self.upper), np.where(np.isfinite(self.lower), 1, 3), np.where(np.isfinite(self.lower), 2, 0)
-        )
+        lo, hi = np.isfinite(self.lower), np.isfinite(self.upper)
+        log = np.zeros(self.lower.shape, bool) if log is None else np.asarray(log, bool)
+        self.kind = np.where(hi, np.where(lo, 1, 3), np.where(lo, np.where(log, 4, 2), 0))
 
     def to_y(self, x):
         a, b, k = self.lower, self.upper, self.kind
         with np.errstate(all="ignore"):
             return np.select(
-                [k == 1, k == 2, k == 3],
-                [-np.log((b - x) / (b - a)), np.log1p(x - a), np.log1p(b - x)],
+                [k == 1, k == 2, k == 3, k == 4],
+                [-np.log((b - x) / (b - a)), np.log1p(x - a), np.log1p(b - x), np.log(x - a)],
                 default=x,
             )
 
     def scale(self, x):
         """``dx/dy`` at ``x``."""
         a, b, k = self.lower, self.upper, self.kind
-        return np.select([k == 1, k == 2, k == 3], [b - x, 1.0 + x - a, -(1.0 + b - x)], default=1.0)
+        with np.errstate(all="ignore"):
+            return np.select([k == 1, k == 2, k == 3, k == 4], [b - x, 1.0 + x - a, -(1.0 + b - x), x - a], default=1.0)
 
     def to_x(self, y):
         """``x(y)`` and ``dx/dy``."""
         a, b, k = self.lower, self.upper, self.kind
         with np.errstate(all="ignore"):
             e = np.exp(-y)
-            x = np.select([k == 1, k == 2, k == 3], [b - (b - a) * e, a + np.expm1(y), b - np.expm1(y)], default=y)
-            d = np.select([k == 1, k == 2, k == 3], [(b - a) * e, 1.0 + np.expm1(y), -(1.0 + np.expm1(y))], default=1.0)
+            x = np.select([k == 1, k == 2, k == 3, k == 4],
+                          [b - (b - a) * e, a + np.expm1(y), b - np.expm1(y), a + 1.0 / e], default=y)
+            d = np.select([k == 1, k == 2, k == 3, k == 4],
+                          [(b - a) * e, 1.0 + np.expm1(y), -(1.0 + np.expm1(y)), 1.0 / e], default=1.0)
         return x, d
 
     @classmethod
@@ -50,4 +57,4 @@ class StiffCoordinates:
         """The coordinates of a :class:`~replica.symbolic.FreeEntropy`'s order parameters."""
         lower = [theory.domain(s).lower for s in theory.order]
         upper = [theory.domain(s).upper for s in theory.order]
-        return cls(lower, upper)
+        return cls(lower, upper, [theory.domain(s).log for s in theory.order])

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import warnings
 
 from . import __version__
-from .models import perceptron
+from .models import franz_parisi, local_entropy, perceptron
 from .solve import ConvergenceWarning, SaddlePoint, solve
+from .sweep import Curve
 
 __all__ = ["main"]
 
@@ -86,6 +88,83 @@ def _cmd_capacity(args) -> int:
     return 0 if cap.success else 1
 
 
+def _y_value(text: str) -> float:
+    if text.strip().lower() in ("inf", "infinity"):
+        return math.inf
+    return _float(text)
+
+
+def _emit_curve(curve: Curve, args, title: str, bound: bool = True) -> int:
+    """Print/write a curve of ``local_entropy`` against ``d``: JSON, CSV, table, plot."""
+    if args.csv:
+        curve.to_csv(args.csv)
+    if args.plot:
+        _plot_curve(curve, args.plot, title, bound)
+    if args.json:
+        print(curve.to_json())
+    elif not args.csv:
+        s = curve.column("local_entropy")
+        print(f"# {title}")
+        print(f"{'d':>12}  {'local_entropy':>16}  {'H2(d)':>10}  success")
+        for d, v, p in zip(curve.values, s, curve.points):
+            h2 = -d * math.log(d) - (1 - d) * math.log(1 - d) if d < 0.5 else math.log(2)
+            value = f"{v:16.10f}" if p.success else f"{'--':>16}"
+            print(f"{d:12.6g}  {value}  {h2:10.6f}  {p.success}" + ("" if p.success else f"  ({p.message[:120]})"))
+    return 0 if curve.success.all() else 1
+
+
+def _plot_curve(curve: Curve, path: str, title: str, bound: bool) -> None:
+    import os
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from . import plotting
+
+    with plotting.style():
+        fig, ax = plt.subplots()
+        ax.plot(curve.values, curve.column("local_entropy"), "o-", ms=3, label=title)
+        if bound:
+            d = np.linspace(1e-4, 0.5, 400)
+            ax.plot(d, -d * np.log(d) - (1 - d) * np.log(1 - d), "k--", lw=1, label=r"$H_2(d)$")
+        ax.axhline(0.0, color="0.6", lw=0.8)
+        ax.set_xlabel("$d$")
+        ax.set_ylabel("local entropy")
+        ax.legend()
+        stem, ext = os.path.splitext(path)
+        if ext.lower() in (".png", ".pdf", ".svg"):
+            folder = os.path.dirname(path)
+            if folder:
+                os.makedirs(folder, exist_ok=True)
+            fig.savefig(path)
+        else:
+            plotting.save(fig, path)
+        plt.close(fig)
+
+
+def _cmd_franz_parisi(args) -> int:
+    curve = franz_parisi.franz_parisi_curve(args.alpha, args.d, kappa=args.kappa)
+    return _emit_curve(curve, args, f"Franz-Parisi S_FP(d), alpha={args.alpha:g}")
+
+
+def _cmd_local_entropy(args) -> int:
+    curve = local_entropy.local_entropy_curve(args.alpha, args.d, y=args.y, reference=args.reference, kappa=args.kappa)
+    return _emit_curve(curve, args, f"local entropy S_I(d), alpha={args.alpha:g}, y={args.y:g}, {args.reference} reference")
+
+
+def _curve_options(parser) -> None:
+    parser.add_argument("--alpha", type=_float, required=True, help="load P/N")
+    parser.add_argument("--d", type=_float, nargs="+", required=True, metavar="D", help="distances in (0, 1/2]")
+    parser.add_argument("--kappa", type=_float, default=0.0, help="margin (>= 0), default 0")
+    out = parser.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print JSON (arrays d, local_entropy, success, order parameters)")
+    out.add_argument("--csv", metavar="FILE", help="write the curve as CSV")
+    parser.add_argument("--plot", metavar="FILE", help="plot (FILE.png/.pdf, or both for a stem without extension)")
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="replica", description="Replica theory of learning with binary synapses.")
     p.add_argument("--version", action="version", version=f"replica {__version__}")
@@ -103,6 +182,17 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--kappa", type=_float, default=0.0, help="margin (>= 0), default 0")
     c.add_argument("--json", action="store_true", help="print JSON")
     c.set_defaults(run=_cmd_capacity)
+
+    f = sub.add_parser("franz-parisi", help="Franz-Parisi entropy around typical solutions (binary perceptron, RS)")
+    _curve_options(f)
+    f.set_defaults(run=_cmd_franz_parisi)
+
+    le = sub.add_parser("local-entropy", help="local-entropy large deviations (dense regions), binary perceptron")
+    _curve_options(le)
+    le.add_argument("--y", type=_y_value, default=math.inf, metavar="Y|inf", help="large-deviation parameter (default inf)")
+    le.add_argument("--reference", choices=local_entropy.REFERENCES, default="free",
+                    help="whether the reference must be a solution (default free)")
+    le.set_defaults(run=_cmd_local_entropy)
     return p
 
 

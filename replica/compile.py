@@ -39,7 +39,7 @@ from sympy.printing.pycode import MpmathPrinter
 
 from . import quadrature as _quadrature
 from . import special as _special
-from .symbolic import FreeEntropy, GaussE
+from .symbolic import FreeEntropy, GaussE, LogGaussE
 
 __all__ = ["compile_numpy", "compile_mpmath", "CompiledTheory", "compiled_theory"]
 
@@ -88,6 +88,17 @@ def _lift(v):
     return v
 
 
+def _lse(values, weights):
+    """``ln sum_i w_i exp(values_i)`` over the node axis, by log-sum-exp."""
+    values = numpy.asarray(values, dtype=float)
+    if values.ndim == 0:
+        return values + numpy.log(numpy.sum(weights, axis=-1))
+    a = values + numpy.log(weights)
+    top = numpy.max(a, axis=-1, keepdims=True)
+    top = numpy.where(numpy.isfinite(top), top, 0.0)
+    return top[..., 0] + numpy.log(numpy.sum(numpy.exp(a - top), axis=-1))
+
+
 def _esum(values, weights):
     """Weighted sum over the node axis (the last one)."""
     if numpy.ndim(values) == 0:
@@ -108,33 +119,46 @@ class _NumpyCodegen:
     def block(self, exprs, names: dict, indent: str) -> tuple[list[str], list[str]]:
         """Lines computing ``exprs`` in a scope where ``names`` are defined.
 
-        Returns the lines and the generated names holding the results.
+        Expectations are computed here as soon as every symbol they depend on is in
+        scope -- including those nested inside other integrands that do not depend on
+        the enclosing field (they are hoisted out instead of being recomputed on every
+        node).  Innermost ready expectations go first; expectations sharing a field
+        and features share one group function (one rule).  Returns the lines and the
+        generated names holding the results.
         """
         exprs = [sp.sympify(e) for e in exprs]
         lines: list[str] = []
-        nodes = _outer_expectations(exprs)
-        placeholders: dict[GaussE, sp.Symbol] = {}
-        groups: dict[tuple, list[GaussE]] = {}
-        for node in nodes:
-            groups.setdefault((node.var, node.args[2]), []).append(node)
-        local = dict(names)
-        visible = list(names)
-        for (var, feats), members in groups.items():
-            fname = self.group_function(var, feats, members, visible, names)
-            outs = []
-            for m in members:
-                sym = sp.Dummy("e")
-                placeholders[m] = sym
-                local[sym] = self.fresh("_e")
-                outs.append(local[sym])
-            args = ", ".join([names[v] for v in visible] + ["_opts"])
-            lines.append(f"{indent}{', '.join(outs)}, = {fname}({args})")
-        substituted = [e.xreplace(placeholders) for e in exprs]
-        temps, reduced = sp.cse(substituted, symbols=sp.numbered_symbols("t", cls=sp.Dummy), order="none")
-        printer = _Printer(local)
+        names = dict(names)
+        while True:
+            nodes = _all_expectations(exprs)
+            scope = set(names)
+            ready = [n for n in nodes if n.free_symbols <= scope]
+            if not ready:
+                break
+            ready_set = set(ready)
+            leaves = [n for n in ready if not any(m in ready_set for m in _all_expectations([n.integrand]))]
+            groups: dict[tuple, list[GaussE]] = {}
+            for node in leaves:
+                groups.setdefault((node.var, node.args[2]), []).append(node)
+            placeholders: dict[GaussE, sp.Symbol] = {}
+            scope_names = dict(names)  # what this round's group functions can see
+            visible = list(scope_names)
+            for (var, feats), members in groups.items():
+                fname = self.group_function(var, feats, members, visible, scope_names)
+                outs = []
+                for m in members:
+                    sym = sp.Dummy("e")
+                    placeholders[m] = sym
+                    outs.append(self.fresh("_e"))
+                    names[sym] = outs[-1]
+                args = ", ".join([scope_names[v] for v in visible] + ["_opts"])
+                lines.append(f"{indent}{', '.join(outs)}, = {fname}({args})")
+            exprs = [e.xreplace(placeholders) for e in exprs]
+        temps, reduced = sp.cse(exprs, symbols=sp.numbered_symbols("t", cls=sp.Dummy), order="none")
+        printer = _Printer(names)
         for sym, e in temps:
-            local[sym] = self.fresh("_t")
-            lines.append(f"{indent}{local[sym]} = {printer.doprint(e)}")
+            names[sym] = self.fresh("_t")
+            lines.append(f"{indent}{names[sym]} = {printer.doprint(e)}")
         results = []
         for e in reduced:
             r = self.fresh("_r")
@@ -160,9 +184,20 @@ class _NumpyCodegen:
             lines.append(f"    {names[v]} = _lift({names[v]})")
         body, results = self.block([m.integrand for m in members], inner_names, "    ")
         lines.extend(body)
-        lines.append("    return (" + ", ".join(f"_esum({r}, _wts)" for r in results) + ",)")
+        sums = [f"{'_lse' if isinstance(m, LogGaussE) else '_esum'}({r}, _wts)" for m, r in zip(members, results)]
+        lines.append("    return (" + ", ".join(sums) + ",)")
         self.functions.append("\n".join(lines))
         return fname
+
+
+def _all_expectations(exprs) -> list:
+    """Every GaussE / LogGaussE node in ``exprs``, nested ones included (first-seen order)."""
+    found: dict = {}
+    for e in exprs:
+        for node in sp.preorder_traversal(sp.sympify(e)):
+            if isinstance(node, GaussE):
+                found.setdefault(node, None)
+    return list(found)
 
 
 _NAMESPACE = {
@@ -171,6 +206,7 @@ _NAMESPACE = {
     "_rule": _rule,
     "_lift": _lift,
     "_esum": _esum,
+    "_lse": _lse,
     "math": math,
 }
 
@@ -232,19 +268,37 @@ def _mp_expression(expr: sp.Expr, visible: list[sp.Symbol]) -> Callable:
     return lambda *vals: f(*vals, *[g(*vals) for g in inner])
 
 
+_MP_RANGE = 40
+
+
 def _mp_expectation(node: GaussE, visible: list[sp.Symbol]) -> Callable:
     integrand = _mp_expression(node.integrand, visible + [node.var])
     features = [_mp_lambdify(visible, sp.Tuple(c, w)) for c, w in node.features]
+    deps = [i for i, v in enumerate(visible) if v in node.free_symbols]
+    log_of_exp = isinstance(node, LogGaussE)
+    cache: dict = {}  # an expectation nested in an integrand it does not depend on
 
     def expectation(*vals):
+        key = (mpmath.mp.dps, *(vals[i] for i in deps))
+        if key in cache:
+            return cache[key]
         points = set()
         for feat in features:
             c, w = feat(*vals)
             if mpmath.isfinite(c) and mpmath.isfinite(w):
                 for o in (-3, -1, 0, 1, 3):
                     points.add(c + o * abs(w))
-        path = [-mpmath.inf] + sorted(points) + [mpmath.inf]
-        return mpmath.quad(lambda z: integrand(*vals, z) * mpmath.npdf(z), path)
+        # |z| > 40 carries Gaussian mass < 1e-349: truncating keeps tanh-sinh away from
+        # astronomically large nodes (where some primitives overflow) at no cost in accuracy.
+        path = [-_MP_RANGE] + sorted(p for p in points if -_MP_RANGE < p < _MP_RANGE) + [_MP_RANGE]
+        if log_of_exp:
+            value = mpmath.log(mpmath.quad(lambda z: mpmath.exp(integrand(*vals, z)) * mpmath.npdf(z), path))
+        else:
+            value = mpmath.quad(lambda z: integrand(*vals, z) * mpmath.npdf(z), path)
+        if len(cache) > 10000:
+            cache.clear()
+        cache[key] = value
+        return value
 
     return expectation
 
@@ -252,8 +306,8 @@ def _mp_expectation(node: GaussE, visible: list[sp.Symbol]) -> Callable:
 def compile_mpmath(exprs: Sequence[sp.Expr], args: Sequence[sp.Symbol], dps: int = 30):
     """mpmath twin of :func:`compile_numpy`: ``f(values) -> list of mpf``.
 
-    Expectations use ``mpmath.quad`` over ``(-inf, inf)`` split at every feature
-    ``c + {0, +-1, +-3} w``, at ``dps`` decimal digits.
+    Expectations use ``mpmath.quad`` (tanh-sinh) over ``[-40, 40]`` split at every
+    feature ``c + {0, +-1, +-3} w``, at ``dps`` decimal digits.
     """
     args = list(args)
     funcs = [_mp_expression(sp.sympify(e), args) for e in exprs]

@@ -194,6 +194,11 @@ def composite_rule(centers, widths, options: QuadratureOptions | None = None):
     base = opts._base_grid if not lead else np.broadcast_to(opts._base_grid, lead + opts._base_grid.shape)
     breaks = np.sort(np.concatenate([base, feats], axis=-1), axis=-1)
     a, b = breaks[..., :-1, None], breaks[..., 1:, None]
+    # Drop panels that are empty for every rule (offsets clipped at +-L, coinciding
+    # breakpoints): they would only carry zero weights.
+    used = np.any((b - a) > 0, axis=tuple(range(len(lead))))[..., 0] if lead else ((b - a) > 0)[:, 0]
+    if not used.all():
+        a, b = a[..., used, :], b[..., used, :]
     x, w = _legendre_rule(opts.n_panel)
     half = 0.5 * (b - a)
     nodes = 0.5 * (a + b) + half * x

@@ -25,12 +25,22 @@ __all__ = [
     "G_over_H",
     "log_2cosh",
     "binary_entropy",
+    "logaddexp",
+    "cosh_argmax",
+    "cosh_max",
+    "logh_argmax",
+    "logh_max",
     "mp_G",
     "mp_H",
     "mp_log_H",
     "mp_G_over_H",
     "mp_log_2cosh",
     "mp_binary_entropy",
+    "mp_logaddexp",
+    "mp_cosh_argmax",
+    "mp_cosh_max",
+    "mp_logh_argmax",
+    "mp_logh_max",
 ]
 
 _SQRT2 = math.sqrt(2.0)
@@ -59,10 +69,15 @@ def log_H(x):
     ``log(erfc(x/sqrt 2)/2)`` returns ``-inf`` beyond ``x ~ 38``.
     """
     x = np.asarray(x, dtype=float)
+    out = _sc.log_ndtr(-x)
     # For x << 0, ln H(x) = ln(1 - H(-x)) ~ -H(-x): log1p keeps the tiny value accurate
     # where log_ndtr loses relative precision (about 1e-6 at x = -12.6).
-    with np.errstate(all="ignore"):
-        return np.where(x < -5.0, np.log1p(-_sc.ndtr(x)), _sc.log_ndtr(-x))
+    deep = x < -5.0
+    if np.any(deep):
+        if out.ndim == 0:
+            return np.log1p(-_sc.ndtr(x))
+        out[deep] = np.log1p(-_sc.ndtr(x[deep]))
+    return out
 
 
 def G_over_H(x):
@@ -131,3 +146,141 @@ def mp_binary_entropy(d):
     if d == 0 or d == 1:
         return mpmath.mpf(0)
     return -d * mpmath.log(d) - (1 - d) * mpmath.log1p(-d)
+
+
+def logaddexp(a, b):
+    """``ln(e^a + e^b)`` (``numpy.logaddexp``)."""
+    return np.logaddexp(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
+
+
+def mp_logaddexp(a, b):
+    """mpmath twin of :func:`logaddexp`."""
+    a, b = mpmath.mpf(a), mpmath.mpf(b)
+    top = max(a, b)
+    return top + mpmath.log(mpmath.exp(a - top) + mpmath.exp(b - top))
+
+
+# --- implicit primitives: maxima over an auxiliary variable ---------------------------------
+#
+# In scaling limits (y -> infinity) the integrand of a free entropy becomes a maximum
+# over an auxiliary field (a Laplace / saddle-point evaluation of an inner Gaussian
+# integral).  The two that the binary perceptron needs are
+#
+#   cosh_max(g, D) = max_u [ ln 2cosh(g + u) - u^2 / (2 D) ]     (weights)
+#   logh_max(x, D) = max_v [ ln H(x - v)      - v^2 / (2 D) ]     (patterns)
+#
+# computed per point by vectorised Newton iterations; their derivatives follow from the
+# envelope theorem (see replica.symbolic).
+
+_NEWTON_STEPS = 100
+
+
+def cosh_argmax(g, D):
+    """Global maximiser ``u*`` of ``ln 2cosh(g + u) - u^2/(2D)`` (``D > 0``).
+
+    It solves ``u = D tanh(g + u)``.  For ``D > 1`` and small ``|g|`` there are three
+    roots; the global maximum is the outermost root on the side of ``g`` (at ``g = 0``
+    the two maxima tie and ``+`` is returned: ``cosh_max`` has a kink there).  Newton
+    from ``u = D`` decreases monotonically to that root because ``u - D tanh(g + u)`` is
+    convex where ``g + u > 0``.
+    """
+    g = np.asarray(g, dtype=float)
+    D = np.asarray(D, dtype=float)
+    g, D = np.broadcast_arrays(g, D)
+    sign = np.where(g < 0, -1.0, 1.0)
+    a = np.abs(g)
+    u = D.copy()
+    for _ in range(_NEWTON_STEPS):
+        m = np.tanh(a + u)
+        f = u - D * m
+        fp = 1.0 - D * (1.0 - m * m)
+        step = np.where(fp > 0, f / np.where(fp > 0, fp, 1.0), 0.5 * u)
+        u_new = np.maximum(u - step, 0.0)
+        if np.all(np.abs(u_new - u) <= 1e-13 * (1.0 + np.abs(u))):
+            u = u_new
+            break
+        u = u_new
+    # one more step: Newton is quadratic here, so this brings the error to rounding level
+    m = np.tanh(a + u)
+    fp = 1.0 - D * (1.0 - m * m)
+    u = np.where(fp > 0, np.maximum(u - (u - D * m) / np.where(fp > 0, fp, 1.0), 0.0), u)
+    return sign * u
+
+
+def cosh_max(g, D):
+    """``max_u [ln 2cosh(g + u) - u^2/(2D)]`` (even in ``g``)."""
+    u = cosh_argmax(g, D)
+    return log_2cosh(np.asarray(g, float) + u) - u * u / (2.0 * np.asarray(D, float))
+
+
+def logh_argmax(x, D):
+    """Unique maximiser ``v*`` of ``ln H(x - v) - v^2/(2D)`` (``D > 0``).
+
+    Stationarity reads ``v = D G/H(x - v)``; with ``y = x - v`` it becomes
+    ``phi(y) = y + D G/H(y) = x``.  ``phi`` is increasing and convex (``G/H`` is), so
+    Newton from ``y = x`` (where ``phi >= x``) decreases monotonically to the root and
+    converges quadratically near it.  ``v*`` is returned as ``D G/H(y*)``, which keeps
+    full relative precision when it is tiny.
+    """
+    x = np.asarray(x, dtype=float)
+    D = np.asarray(D, dtype=float)
+    x, D = np.broadcast_arrays(x, D)
+    y = x.copy()
+    with np.errstate(all="ignore"):
+        for _ in range(_NEWTON_STEPS):
+            r = G_over_H(y)
+            step = (y + D * r - x) / (1.0 + D * r * (r - y))
+            y = y - step
+            # quadratic convergence: a step of 1e-13 leaves an error ~1e-26
+            if np.all(np.abs(step) <= 1e-13 * (1.0 + np.abs(y))):
+                break
+    return D * G_over_H(y)
+
+
+def logh_max(x, D):
+    """``max_v [ln H(x - v) - v^2/(2D)]``."""
+    v = logh_argmax(x, D)
+    return log_H(np.asarray(x, float) - v) - v * v / (2.0 * np.asarray(D, float))
+
+
+def mp_cosh_argmax(g, D):
+    """mpmath twin of :func:`cosh_argmax` (Newton from ``u = D`` at working precision)."""
+    g, D = mpmath.mpf(g), mpmath.mpf(D)
+    sign = -1 if g < 0 else 1
+    a = abs(g)
+    u = D
+    for _ in range(200):
+        m = mpmath.tanh(a + u)
+        step = (u - D * m) / (1 - D * (1 - m * m))
+        u_new = max(u - step, mpmath.mpf(0))
+        if abs(u_new - u) <= mpmath.mpf(10) ** (-mpmath.mp.dps + 3) * (1 + abs(u)):
+            u = u_new
+            break
+        u = u_new
+    return sign * u
+
+
+def mp_cosh_max(g, D):
+    """mpmath twin of :func:`cosh_max`."""
+    u = mp_cosh_argmax(g, D)
+    return mp_log_2cosh(mpmath.mpf(g) + u) - u * u / (2 * mpmath.mpf(D))
+
+
+def mp_logh_argmax(x, D):
+    """mpmath twin of :func:`logh_argmax` (the same monotone Newton iteration)."""
+    x, D = mpmath.mpf(x), mpmath.mpf(D)
+    y = x
+    tol = mpmath.mpf(10) ** (-mpmath.mp.dps // 2 - 2)
+    for _ in range(400):
+        r = mp_G_over_H(y)
+        step = (y + D * r - x) / (1 + D * r * (r - y))
+        y -= step
+        if abs(step) <= tol * (1 + abs(y)):
+            break
+    return D * mp_G_over_H(y)
+
+
+def mp_logh_max(x, D):
+    """mpmath twin of :func:`logh_max`."""
+    v = mp_logh_argmax(x, D)
+    return mp_log_H(mpmath.mpf(x) - v) - v * v / (2 * mpmath.mpf(D))

@@ -57,29 +57,41 @@ class Curve:
     def column(self, name: str) -> np.ma.MaskedArray:
         """Order parameter, observable or ``free_entropy`` along the curve.
 
-        Masked where the point did not converge (never a silent NaN).
+        Masked where the point did not converge, or where its theory has no such
+        quantity (a curve may switch theory, e.g. onto a plateau): never a silent NaN.
         """
+        if name not in self.columns():
+            raise KeyError(f"{name!r} is neither an order parameter nor an observable")
         data, mask = [], []
         for p in self.points:
-            try:
-                v = p[name]
-            except KeyError:
-                raise KeyError(f"{name!r} is neither an order parameter nor an observable") from None
+            v = self._get(p, name)
             ok = p.success and v is not None
             data.append(v if ok else 0.0)
             mask.append(not ok)
         return np.ma.MaskedArray(np.array(data, dtype=float), mask=np.array(mask, dtype=bool))
 
+    @staticmethod
+    def _get(point, name):
+        try:
+            return point[name]
+        except KeyError:
+            return None
+
     def columns(self) -> list[str]:
-        first = self.points[0]
-        return ["free_entropy", *first.order, *[k for k in first.observables if k not in first.order]]
+        """All quantities that appear at some point of the curve, first-seen order."""
+        names = ["free_entropy"]
+        for p in self.points:
+            for k in [*p.order, *p.observables]:
+                if k not in names:
+                    names.append(k)
+        return names
 
     def to_records(self) -> list[dict]:
         rows = []
         for v, p in zip(self.values, self.points):
             row = {self.param: float(v), "success": p.success}
             for name in self.columns():
-                row[name] = p[name] if p.success else None
+                row[name] = self._get(p, name) if p.success else None
             row.update(residual=p.residual, quad_error=p.quad_error, message=p.message)
             rows.append(row)
         return rows
@@ -127,16 +139,21 @@ def continuation(
     values: Sequence[float],
     *,
     init=None,
-    max_halvings: int = 8,
+    max_step=None,
+    max_halvings: int = 6,
     strict: bool = False,
+    end_of_branch=None,
     **solve_kwargs,
 ) -> Curve:
     """Follow a saddle-point branch of ``spec`` along ``param`` over ``values``.
 
-    Each value is reached from the last converged point: the start is the secant
-    extrapolation of the last two converged points (a warm start), and when the
-    solver fails the interval is halved, up to ``max_halvings`` times.  A value that
-    still fails is recorded with ``success=False`` and the reason; the next value is
+    Each value is reached from the last converged point through intermediate points
+    (at most ``max_step`` apart): every start is the polynomial extrapolation (secant,
+    then quadratic) of the last converged points in stiff coordinates (a warm start);
+    the steps use Newton, and
+    a failed step is halved (at most ``max_halvings`` times per point).  If the target
+    still fails, ``solve``'s full fallback chain is tried there once.  A value that
+    fails is recorded with ``success=False`` and the reason, and the next value is
     tried from the last converged point again.
 
     Parameters
@@ -149,8 +166,19 @@ def continuation(
         The requested values, in the order to follow (monotonic for one branch).
     init : dict or SaddlePoint, optional
         Start for the first value.
+    max_step : float or callable, optional
+        Largest step in ``param``; a callable receives the current value (e.g.
+        ``lambda d: 0.2 * d + 1e-4`` for geometric steps towards ``d -> 0``).
+    max_halvings : int
+        Halvings of the step towards one failing point before giving up on a value
+        (at most ``4 * max_halvings`` failures in all per value).
     strict : bool
         Raise :class:`~replica.solve.ConvergenceError` at the first failed value.
+    end_of_branch : callable, optional
+        ``end_of_branch(last_good, failed)`` (two SaddlePoints) returns a reason string
+        when the failure marks the end of the branch (e.g. an overlap reaching 1); the
+        remaining values are then reported as ``success=False`` with that reason, and
+        not attempted.
     **solve_kwargs
         Passed to :func:`~replica.solve.solve` (``method``, ``tol``, ``quad`` ...).
 
@@ -164,66 +192,127 @@ def continuation(
     if not hasattr(spec, param):
         raise ValueError(f"{type(spec).__name__} has no parameter {param!r}")
     solve_kwargs.pop("strict", None)
+    # Steps towards a value: Newton only; the quadrature check (n -> 2n, the dominant
+    # cost for nested integrals) only at the requested values themselves.
+    step_kwargs = {**solve_kwargs, "method": solve_kwargs.get("method", "newton")}
+    waypoint_kwargs = {**step_kwargs, "quad_check": False}
     history: list[tuple[float, np.ndarray]] = []  # converged (value, order vector)
-    names = None
+    names: list[str] = []
     points = []
     coords = StiffCoordinates.of(spec.free_entropy())
 
     def predict(v):
-        """Secant extrapolation in stiff coordinates (``ln(1 - q)``, ``ln(1 + qhat)``)."""
+        """Polynomial extrapolation (secant, then quadratic) in stiff coordinates."""
         if not history:
             return init
         if len(history) == 1:
             return dict(zip(names, history[-1][1]))
-        (v1, x1), (v2, x2) = history[-2], history[-1]
-        if v2 == v1:
-            return dict(zip(names, x2))
-        y1, y2 = coords.to_y(x1), coords.to_y(x2)
-        guess, _ = coords.to_x(y2 + (y2 - y1) * (v - v2) / (v2 - v1))
+        pts = history[-3:] if len(history) >= 3 else history[-2:]
+        ts = [t for t, _ in pts]
+        if len(set(ts)) < len(ts):
+            return dict(zip(names, history[-1][1]))
+        guess_y = 0.0
+        for i, (ti, xi) in enumerate(pts):  # Lagrange basis at v
+            w = 1.0
+            for j, tj in enumerate(ts):
+                if j != i:
+                    w *= (v - tj) / (ti - tj)
+            guess_y = guess_y + w * coords.to_y(xi)
+        guess, _ = coords.to_x(guess_y)
         return dict(zip(names, guess))
 
-    for target in values:
-        target_spec = _with(spec, param, float(target))
-        start_value = history[-1][0] if history else None
+    def attempt(v, kwargs):
+        nonlocal coords
+        theory = _with(spec, param, v).free_entropy()
+        if names and tuple(names) != theory.order_names:
+            # Another theory from here on (e.g. a plateau): start afresh.
+            history.clear()
+            names.clear()
+            coords = StiffCoordinates.of(theory)
+            return _quiet_solve(_with(spec, param, v), None, kwargs)
+        r = _quiet_solve(_with(spec, param, v), predict(v), kwargs)
+        if not r.success and len(history) > 1:
+            # The secant guess can overshoot near a turning point: retry from the last point.
+            r2 = _quiet_solve(_with(spec, param, v), dict(zip(names, history[-1][1])), kwargs)
+            r = r2 if r2.success else r
+        return r
+
+    def accept(v, r):
+        if not names:
+            names.extend(r.order)
+        history.append((v, np.array([r.order[n] for n in names])))
+
+    def waypoints(current, target):
+        if max_step is None:
+            return [target]
+        out, v = [], current
+        for _ in range(10000):
+            h = max_step(v) if callable(max_step) else max_step
+            if not h > 0:
+                raise ValueError("max_step must be positive")
+            if abs(target - v) <= h:
+                break
+            v = v + math.copysign(h, target - v)
+            out.append(v)
+        return out + [target]
+
+    ended = None  # reason, once the branch has ended
+    last_good = None
+    for target in (float(v) for v in values):
+        if ended is not None:
+            points.append(_not_attempted(_with(spec, param, target), ended))
+            continue
         result = None
-        if start_value is None:
-            result = _quiet_solve(target_spec, init, solve_kwargs)
+        if not history:
+            result = _quiet_solve(_with(spec, param, target), init, solve_kwargs)
         else:
-            # Walk from the last converged value to the target, halving on failure.
-            pending = [float(target)]
-            current = start_value
-            halvings = 0
+            pending = waypoints(history[-1][0], target)[::-1]  # pop() gives the next point
+            # Failures per waypoint, not reset by successes in between: otherwise a point
+            # past the end of a branch is approached by ever shorter steps (Zeno).
+            failures: dict[float, int] = {}
             while pending:
                 v = pending[-1]
-                guess = predict(v)
-                r = _quiet_solve(_with(spec, param, v), guess, solve_kwargs)
-                if not r.success and history:
-                    # The secant guess can overshoot near a turning point: retry warm.
-                    r2 = _quiet_solve(_with(spec, param, v), dict(zip(names, history[-1][1])), solve_kwargs)
-                    r = r2 if r2.success else r
+                r = attempt(v, step_kwargs if v == target else waypoint_kwargs)
                 if r.success:
                     pending.pop()
-                    current = v
-                    history.append((v, np.array([r.order[n] for n in names])))
+                    accept(v, r)
+                    last_good = r
                     if not pending:
                         result = r
-                elif halvings < max_halvings:
-                    halvings += 1
-                    pending.append(0.5 * (current + v))
-                else:
-                    result = r if v == float(target) else _quiet_solve(target_spec, predict(target), solve_kwargs)
+                elif end_of_branch is not None and last_good is not None and end_of_branch(last_good, r):
+                    result = r  # the branch has ended: no point in smaller steps
                     break
-        if result is None:
-            result = _quiet_solve(target_spec, predict(target), solve_kwargs)
-        if result.success and names is None:
-            names = list(result.order)
-            history.append((float(target), np.array([result.order[n] for n in names])))
+                elif failures.get(v, 0) < max_halvings and sum(failures.values()) < 4 * max_halvings:
+                    failures[v] = failures.get(v, 0) + 1
+                    pending.append(0.5 * (history[-1][0] + v))
+                else:
+                    break
+            if result is None:
+                result = attempt(target, solve_kwargs)  # full fallback chain, once
+        if result.success and (not history or history[-1][0] != target):
+            accept(target, result)
+        if result.success:
+            last_good = result
+        elif end_of_branch is not None and last_good is not None:  # (the last good may be a waypoint)
+            reason = end_of_branch(last_good, result)
+            if reason:
+                ended = reason
+                result = dataclasses.replace(result, message=f"{reason} (last attempt: {result.message})")
         if not result.success:
             if strict:
                 raise ConvergenceError(f"continuation failed at {param}={target}: {result.message}", result)
             warnings.warn(f"continuation: no saddle point at {param}={target:g}: {result.message}", ConvergenceWarning, stacklevel=2)
         points.append(result)
     return Curve(param=param, values=values, points=tuple(points))
+
+
+def _not_attempted(spec, reason: str, tried: SaddlePoint | None = None) -> SaddlePoint:
+    """A failed point past the end of a branch: no values, the reason in the message."""
+    return SaddlePoint(
+        order={}, free_entropy=None, observables={}, success=False,
+        message=reason + (f" (last attempt: {tried.message})" if tried else ""),
+        nit=tried.nit if tried else 0, residual=None, step=None, quad_error=None, params=spec, method="none",
+    )
 
 
 def _solve_task(args):

@@ -37,10 +37,17 @@ __all__ = [
     "G",
     "BinaryEntropy",
     "Relu",
+    "LogAddExp",
+    "CoshArgmax",
+    "CoshMax",
+    "LogHArgmax",
+    "LogHMax",
     "GaussE",
+    "LogGaussE",
     "by_parts",
     "FreeEntropy",
     "Domain",
+    "LOG_POSITIVE",
 ]
 
 _SPECIAL = "_special"  # name of replica.special in generated code
@@ -134,6 +141,116 @@ class Relu(sp.Function):
         return f"mpmath.mpf(max({printer._print(self.args[0])}, 0))"
 
 
+class _Primitive2(sp.Function):
+    """A two-argument primitive printed as ``_special.<_impl>(a, b)`` (and ``mp_`` twin)."""
+
+    _impl: str = ""
+    nargs = 2
+
+    def _numpycode(self, printer):
+        a, b = (printer._print(x) for x in self.args)
+        return f"{_SPECIAL}.{self._impl}({a}, {b})"
+
+    def _mpmathcode(self, printer):
+        a, b = (printer._print(x) for x in self.args)
+        return f"{_SPECIAL}.mp_{self._impl}({a}, {b})"
+
+    def _eval_is_real(self):
+        return all(x.is_real for x in self.args)
+
+
+class LogAddExp(_Primitive2):
+    """``ln(e^a + e^b)`` without overflow; ``d/da = (1 + tanh((a - b)/2))/2``."""
+
+    _impl = "logaddexp"
+
+    def fdiff(self, argindex=1):
+        a, b = self.args
+        if argindex == 1:
+            return (1 + sp.tanh((a - b) / 2)) / 2
+        return (1 - sp.tanh((a - b) / 2)) / 2
+
+
+class CoshArgmax(_Primitive2):
+    """Maximiser ``U(g, D)`` of ``ln 2cosh(g + u) - u^2/(2D)``: ``U = D tanh(g + U)``.
+
+    Derivatives by the implicit-function theorem, with ``m = tanh(g + U)`` and
+    ``chi = 1 - m^2``: ``dU/dg = D chi/(1 - D chi)``, ``dU/dD = m/(1 - D chi)``.
+    """
+
+    _impl = "cosh_argmax"
+
+    def fdiff(self, argindex=1):
+        g, D = self.args
+        m = sp.tanh(g + self)
+        chi = 1 - m**2
+        if argindex == 1:
+            return D * chi / (1 - D * chi)
+        return m / (1 - D * chi)
+
+
+class CoshMax(_Primitive2):
+    """``L(g, D) = max_u [ln 2cosh(g + u) - u^2/(2D)]``.
+
+    Envelope theorem: ``dL/dg = tanh(g + U)``, ``dL/dD = U^2/(2 D^2)``.  Even in ``g``;
+    for ``D > 1`` it has a kink at ``g = 0`` (the maximiser jumps): declare it.
+
+    References
+    ----------
+    The y -> infinity limit of the weight term of the local-entropy free entropy:
+    Baldassi et al., J. Stat. Mech. (2016) 023301, arXiv:1511.05634, App. (large y).
+    """
+
+    _impl = "cosh_max"
+
+    def fdiff(self, argindex=1):
+        g, D = self.args
+        u = CoshArgmax(g, D)
+        if argindex == 1:
+            return sp.tanh(g + u)
+        return u**2 / (2 * D**2)
+
+
+class LogHArgmax(_Primitive2):
+    """Maximiser ``V(x, D)`` of ``ln H(x - v) - v^2/(2D)``: ``V = D G/H(x - V)``.
+
+    With ``r = G/H(x - V)`` and ``r' = r (r - (x - V))``: ``dV/dx = D r'/(1 + D r')``,
+    ``dV/dD = r/(1 + D r')``.
+    """
+
+    _impl = "logh_argmax"
+
+    def fdiff(self, argindex=1):
+        x, D = self.args
+        y = x - self
+        r = GoverH(y)
+        rp = r * (r - y)
+        if argindex == 1:
+            return D * rp / (1 + D * rp)
+        return r / (1 + D * rp)
+
+
+class LogHMax(_Primitive2):
+    """``M(x, D) = max_v [ln H(x - v) - v^2/(2D)]`` (strictly concave inner problem).
+
+    Envelope theorem: ``dM/dx = -V/D``, ``dM/dD = V^2/(2 D^2)``.
+
+    References
+    ----------
+    The y -> infinity limit of the pattern term of the local-entropy free entropy
+    (1RSB-like Parisi parameter y -> infinity): Baldassi et al., arXiv:1511.05634.
+    """
+
+    _impl = "logh_max"
+
+    def fdiff(self, argindex=1):
+        x, D = self.args
+        v = LogHArgmax(x, D)
+        if argindex == 1:
+            return -v / D
+        return v**2 / (2 * D**2)
+
+
 def _bare_power(term: sp.Expr, z: sp.Symbol) -> int:
     """Exponent ``k`` of an explicit factor ``z**k`` of a product (0 if none)."""
     k = 0
@@ -198,6 +315,7 @@ def by_parts(integrand: sp.Expr, z: sp.Symbol, variances=None) -> sp.Expr:
     C. Stein, Ann. Statist. 9, 1135 (1981), Lemma 1.
     """
     out = []
+    changed = False
     for term in sp.Add.make_args(_distribute(integrand)):
         if _bare_power(term, z) == 0 or (variances is not None and not _is_singular(term, variances)):
             out.append(term)
@@ -207,7 +325,9 @@ def by_parts(integrand: sp.Expr, z: sp.Symbol, variances=None) -> sp.Expr:
             out.append(term)
         else:
             out.append(reduced)
-    return sp.Add(*out)
+            changed = True
+    # Nothing to transform: keep the integrand as written (multiplied out it may cancel).
+    return sp.Add(*out) if changed else integrand
 
 
 class GaussE(sp.Expr):
@@ -224,7 +344,11 @@ class GaussE(sp.Expr):
         sympy expressions in the order parameters, external parameters and outer
         fields.  The composite quadrature splits at ``center +- width * offsets``.
     integrate_by_parts : bool
-        Apply :func:`by_parts` to derivatives (default True).
+        Apply :func:`by_parts` to derivatives (default False).  Turn it on where a
+        field ``sqrt(X) z`` can have ``X -> 0`` inside the domain (Gardner's ``q`` at
+        zero load): there it turns ``z / sqrt(X)`` into finite terms.  Elsewhere leave
+        it off: the transformation multiplies out the integrand, which can create
+        large terms that cancel and cost digits.
 
     Notes
     -----
@@ -234,7 +358,7 @@ class GaussE(sp.Expr):
 
     is_commutative = True
 
-    def __new__(cls, integrand, var, features=(), integrate_by_parts=True):
+    def __new__(cls, integrand, var, features=(), integrate_by_parts=False):
         integrand = sp.sympify(integrand)
         if not isinstance(var, sp.Symbol):
             raise TypeError(f"var must be a sympy Symbol, got {var!r}")
@@ -265,6 +389,8 @@ class GaussE(sp.Expr):
         return inner | self.args[2].free_symbols
 
     def _eval_derivative(self, s):
+        if s == self.var:  # bound variable
+            return sp.S.Zero
         d = sp.diff(self.integrand, s)
         if d == 0:
             return sp.S.Zero
@@ -285,12 +411,65 @@ class GaussE(sp.Expr):
         )
 
 
+class LogGaussE(GaussE):
+    """``ln E_z[exp(F)]``: the log of a Gaussian expectation of an exponential.
+
+    The form of every "log of an inner integral of a y-th power" in large-deviation
+    free entropies (``ln E_x[H(...)^y] = ln E_x exp(y ln H(...))``).  Compiled with a
+    log-sum-exp over the quadrature nodes, so it neither overflows nor underflows when
+    ``y F`` is large.  Its derivative is the tilted expectation
+    ``E_z[exp(F - ln E exp F) dF]`` (a :class:`GaussE`).
+
+    Parameters are those of :class:`GaussE`, with the exponent ``F`` in place of the
+    integrand.  Declare features of the *tilted* integrand ``exp(F) Dz`` (where it is
+    steep, and where its mass sits if far from the origin).
+    """
+
+    def __new__(cls, exponent, var, features=(), integrate_by_parts=False):
+        exponent = sp.sympify(exponent)
+        if not isinstance(var, sp.Symbol):
+            raise TypeError(f"var must be a sympy Symbol, got {var!r}")
+        if var not in exponent.free_symbols:
+            return exponent
+        feats = sp.Tuple(*[sp.Tuple(sp.sympify(c), sp.sympify(w)) for c, w in features])
+        return sp.Expr.__new__(cls, exponent, var, feats, sp.true if integrate_by_parts else sp.false)
+
+    @property
+    def exponent(self) -> sp.Expr:
+        return self.args[0]
+
+    def _eval_derivative(self, s):
+        if s == self.var:
+            return sp.S.Zero
+        d = sp.diff(self.exponent, s)
+        if d == 0:
+            return sp.S.Zero
+        tilted = sp.exp(self.exponent - self) * d
+        if self.integrate_by_parts:
+            tilted = by_parts(tilted, self.var, field_variances(self.exponent, self.var))
+        return GaussE(tilted, self.var, self.features, self.integrate_by_parts)
+
+    def _sympystr(self, printer):
+        return f"lnE_{printer._print(self.var)}[exp({printer._print(self.exponent)})]"
+
+    def _latex(self, printer):
+        return (
+            r"\ln\mathbb{E}_{" + printer._print(self.var) + r"}\,e^{"
+            + printer._print(self.exponent) + r"}"
+        )
+
+
 @dataclass(frozen=True)
 class Domain:
-    """Open interval ``(lower, upper)`` allowed for an order parameter."""
+    """Open interval ``(lower, upper)`` allowed for an order parameter.
+
+    ``log=True`` (only for ``(lower, inf)``) asks the solver for logarithmic coordinates:
+    for parameters that vary over many orders of magnitude along a branch.
+    """
 
     lower: float = float("-inf")
     upper: float = float("inf")
+    log: bool = False
 
     def contains(self, value: float) -> bool:
         return self.lower < value < self.upper
@@ -298,6 +477,7 @@ class Domain:
 
 UNIT = Domain(0.0, 1.0)
 POSITIVE = Domain(0.0, float("inf"))
+LOG_POSITIVE = Domain(0.0, float("inf"), log=True)
 REAL = Domain()
 
 

@@ -58,3 +58,35 @@ def test_no_rs_solution_exits_1_without_nan():
     assert r.returncode == 1
     out = json.loads(r.stdout)
     assert out["success"] is False and "NaN" not in r.stdout
+
+
+def test_local_entropy_json_has_the_arrays():
+    r = run("local-entropy", "--alpha", "0.5", "--d", "0.3", "0.15", "0.05", "--y", "inf", "--reference", "free", "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert {"d", "local_entropy", "success", "phat", "q", "qhat"} <= set(out)
+    assert out["d"] == [0.3, 0.15, 0.05] and all(out["success"])
+    assert out["local_entropy"][1] == pytest.approx(0.2784874882, abs=1e-9)
+    assert out["local_entropy"][0] == pytest.approx(0.3143900669, abs=1e-9)  # plateau: s(alpha)
+
+
+def test_franz_parisi_csv_and_plot(tmp_path):
+    csv_path, png = tmp_path / "fp.csv", tmp_path / "fp.png"
+    r = run("franz-parisi", "--alpha", "0.7", "--d", "0.1", "0.05", "--csv", str(csv_path), "--plot", str(png))
+    assert r.returncode == 0, r.stderr
+    text = csv_path.read_text().splitlines()
+    assert text[0].startswith("d,success,") and "local_entropy" in text[0] and len(text) == 3
+    assert png.exists() and png.stat().st_size > 0
+
+
+@pytest.mark.parametrize("args, word", [
+    (["local-entropy", "--alpha", "0.5", "--d", "0.1", "--reference", "solution"], "reference"),
+    (["local-entropy", "--alpha", "0.5", "--d", "0.7"], "d"),
+    (["local-entropy", "--alpha", "0.5", "--d", "0.1", "--y", "-1"], "y"),
+    (["franz-parisi", "--alpha", "0.9", "--d", "0.1"], "alpha"),
+    (["franz-parisi", "--alpha", "0.5"], "--d"),
+])
+def test_curve_commands_reject_bad_input_in_one_line(args, word):
+    r = run(*args)
+    assert r.returncode == 2
+    assert word in r.stderr and len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr

@@ -9,7 +9,11 @@ import pytest
 from conftest import ROOT
 
 
-@pytest.mark.parametrize("script", ["gardner.py"])
+@pytest.mark.parametrize("script", [
+    "gardner.py",
+    pytest.param("franz_parisi.py", marks=pytest.mark.slow),  # ~2.5 min
+    pytest.param("dense_clusters.py", marks=pytest.mark.slow),  # ~1 min
+])
 def test_paper_check_passes(script, tmp_path):
     r = subprocess.run([sys.executable, os.path.join(ROOT, "paper_checks", script), "--out", str(tmp_path)],
                        capture_output=True, text=True, timeout=900)

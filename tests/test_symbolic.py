@@ -67,7 +67,7 @@ def test_integration_by_parts_removes_the_sqrt_q_singularity():
     a finite difference of the compiled expectation.
     """
     u = (k - sp.sqrt(q) * z) / sp.sqrt(1 - q)
-    e = GaussE(LogH(u), z, [(k / sp.sqrt(q), sp.sqrt((1 - q) / q))])
+    e = GaussE(LogH(u), z, [(k / sp.sqrt(q), sp.sqrt((1 - q) / q))], integrate_by_parts=True)
     d = sp.diff(e, q)
     assert not any(f.is_Pow and f.base == q and f.exp.is_negative for f in sp.preorder_traversal(d.integrand))
     textbook = -GaussE(GoverH(u) ** 2, z, e.features) / (2 * (1 - q))
@@ -89,6 +89,12 @@ def test_by_parts_is_stein_identity():
     f = compile_numpy([GaussE(expr, z, feature), GaussE(out, z, feature)], [])
     a, b = f([], OPTS)
     assert a == pytest.approx(b, rel=1e-13)
+
+
+def test_by_parts_is_off_by_default_and_keeps_the_integrand():
+    e = GaussE(LogH((k - sp.sqrt(q) * z) / sp.sqrt(1 - q)), z)
+    assert not e.integrate_by_parts
+    assert by_parts(sp.tanh(z) * q, z, frozenset({q})) == sp.tanh(z) * q  # nothing to do: unchanged
 
 
 def test_field_variances():

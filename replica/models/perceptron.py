@@ -69,7 +69,7 @@ def energetic_term():
     E. Gardner, J. Phys. A 21, 257 (1988), eq. (27) (its last term).
     """
     u, feature = _field()
-    return _alpha * GaussE(LogH(u), _z, [feature])
+    return _alpha * GaussE(LogH(u), _z, [feature], integrate_by_parts=True)
 
 
 @functools.lru_cache(maxsize=None)
@@ -93,7 +93,9 @@ def gardner_free_entropy(weights: str) -> FreeEntropy:
     if weights == "binary":
         m = sp.tanh(sp.sqrt(_qhat) * _z)
         entropic_feature = [(0, 1 / sp.sqrt(_qhat))]  # ln 2cosh -> sqrt(qhat)|z| at large qhat
-        expr = -_qhat * (1 - _q) / 2 + GaussE(Log2Cosh(sp.sqrt(_qhat) * _z), _z, entropic_feature) + energetic
+        # By parts: the derivatives stay finite at q = qhat = 0 (zero load).
+        entropic = GaussE(Log2Cosh(sp.sqrt(_qhat) * _z), _z, entropic_feature, integrate_by_parts=True)
+        expr = -_qhat * (1 - _q) / 2 + entropic + energetic
         fixed_point = {
             _q: GaussE(m**2, _z, entropic_feature),
             _qhat: _alpha / (1 - _q) * GaussE(gh**2, _z, [feature]),
@@ -210,14 +212,14 @@ def gardner_q1_limit_free_entropy(weights: str) -> FreeEntropy:
     Gardner & Derrida (1988), sec. 3.
     """
     _validate.choice("weights", weights, WEIGHTS)
-    energetic = -_alpha / 2 * GaussE(Relu(_kappa - _z) ** 2, _z, [(_kappa, 0)], integrate_by_parts=False)
+    energetic = -_alpha / 2 * GaussE(Relu(_kappa - _z) ** 2, _z, [(_kappa, 0)])
     if weights == "spherical":
         expr = sp.Rational(1, 2) + energetic
         return FreeEntropy(
             name="gardner-q1-spherical", expr=expr, order=(), params=(_alpha, _kappa),
             observables={"coefficient": expr},
         )
-    expr = -_Qhat / 2 + sp.sqrt(_Qhat) * GaussE(sp.Abs(_z), _z, [(0, 0)], integrate_by_parts=False) + energetic
+    expr = -_Qhat / 2 + sp.sqrt(_Qhat) * GaussE(sp.Abs(_z), _z, [(0, 0)]) + energetic
     return FreeEntropy(
         name="gardner-q1-binary", expr=expr, order=(_Qhat,), params=(_alpha, _kappa),
         observables={"coefficient": expr}, domains={_Qhat: POSITIVE},

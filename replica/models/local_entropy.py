@@ -1,0 +1,674 @@
+"""Local-entropy large deviations of the binary perceptron: the dense regions.
+
+A reference ``W~`` is weighted by ``exp(y N S_I(W~, d))``, where ``S_I(W~, d)`` is the
+log-number per weight of solutions at normalised Hamming distance ``d`` from it::
+
+    Z(d, y) = sum_{W~} X(W~)^c exp(y N S_I(W~, d)),    phi(d, y) = (1/N) E ln Z,
+
+with ``c = 1`` when the reference must itself be a solution (``reference="solution"``)
+and ``c = 0`` when it is free (``reference="free"``).  ``y`` is an inverse temperature
+for the reference: ``y -> infinity`` selects the references of maximal local entropy.
+Observables: the local entropy ``S_I = d phi / d y`` (explicit derivative at the saddle
+point) and the external entropy (the log-number of such references)
+``Sigma = phi - y S_I``.
+
+Replica symmetric over the reference replicas, with ``y`` real replicas per reference
+(overlaps ``q1`` within a block, ``q0`` across blocks) -- a 1RSB-like structure with
+Parisi parameter ``y`` (Baldassi et al. 2015, 2016).  Free reference, finite ``y``::
+
+    phi = extr [ -y phat p - (y/2) qhat1 ((y - 1) q1 + 1) + (y^2/2) qhat0 q0
+                 + E_z0 ln sum_{W~=+-1} E_z1 [2cosh(sqrt(qhat0) z0 + sqrt(qhat1 - qhat0) z1 + phat W~)]^y
+                 + alpha E_z0 ln E_z1 H((kappa - sqrt(q0) z0 - sqrt(q1 - q0) z1)/sqrt(1 - q1))^y ]
+
+and its ``y -> infinity`` limit with ``q0 = q - dq/y``, ``qhat1 = qhat + dqhat/y``
+(all else finite), where the inner integrals become maxima (Laplace)::
+
+    S_I(d) = extr [ -phat p - qhat (1 - q)/2 - (qhat dq + dqhat q)/2
+                    + E_z L(sqrt(qhat) |z| + phat, dqhat)
+                    + alpha E_z M((kappa - sqrt(q) z)/sqrt(1 - q), dq/(1 - q)) ],
+    L(g, D) = max_u [ln 2cosh(g + u) - u^2/(2D)],   M(x, D) = max_v [ln H(x - v) - v^2/(2D)].
+
+The optimal reference is ``W~_i = sign`` of its cloud's field (hence ``|z|``); for
+``phat < 0`` (beyond the Gardner end point, or in the non-monotonic regime) the same
+expression is continued analytically with the reference kept aligned with the cloud.
+``dS_I/dd = 2 phat``: the curve is monotonic where ``phat > 0``.
+
+Identities (tests): ``alpha -> 0`` gives ``S_I = H2(d)``; ``S_I <= H2(d)``; at the end
+point of the ``y = inf`` branch, ``d* = (1 - E|tanh(sqrt(Qhat) z)|)/2``, ``phat = 0`` and
+``S_I = s(alpha)`` (Gardner); finite ``y`` tends to ``y = inf``.
+
+References
+----------
+C. Baldassi, A. Ingrosso, C. Lucibello, L. Saglietti and R. Zecchina, Phys. Rev. Lett.
+115, 128101 (2015), arXiv:1509.05753 (the large-deviation measure and its y -> inf
+curves); J. Stat. Mech. (2016) 023301, arXiv:1511.05634 (long version, appendices);
+C. Baldassi et al., PNAS 113, E7655 (2016), arXiv:1605.06444 (robust ensemble).  The
+formulas were derived in this project in the package conventions (the papers' bodies
+could not be consulted here); the identities above are checked in the tests.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from .. import _validate
+from ..quadrature import QuadratureOptions, gaussian_expectation
+from ..solve import SaddlePoint, solve
+from ..sweep import Curve, Threshold, continuation
+from ..symbolic import (
+    POSITIVE,
+    REAL,
+    UNIT,
+    BinaryEntropy,
+    CoshMax,
+    FreeEntropy,
+    GaussE,
+    Log2Cosh,
+    LogAddExp,
+    LogGaussE,
+    LogH,
+    LogHMax,
+    LOG_POSITIVE,
+)
+from . import perceptron
+
+__all__ = [
+    "LocalEntropy",
+    "RobustEnsemble",
+    "local_entropy_curve",
+    "gardner_end_point",
+    "monotonicity_threshold",
+    "REFERENCES",
+]
+
+REFERENCES = ("free", "solution")
+
+_z, _z0, _z1 = sp.symbols("z z0 z1", real=True)
+_phat = sp.Symbol("phat", real=True)
+_q, _q0, _q1 = sp.symbols("q q0 q1", positive=True)
+_qhat, _qhat0, _qhat1 = sp.symbols("qhat qhat0 qhat1", positive=True)
+_dq, _dqhat = sp.symbols("dq dqhat", positive=True)
+_alpha, _d, _kappa, _y, _gamma = sp.symbols("alpha d kappa y gamma", nonnegative=True)
+
+
+def _free_inf_terms(field):
+    """Entropic and energetic terms of the free-reference ``y = inf`` theory.
+
+    ``field`` is ``phat`` (distance form) or ``gamma`` (robust-ensemble form).
+
+    References
+    ----------
+    y -> inf limit of the free-reference local entropy, Baldassi et al.,
+    arXiv:1511.05634 (appendix on the large-y limit); written here with the implicit
+    primitives ``CoshMax``/``LogHMax`` of :mod:`replica.symbolic`.
+    """
+    g = sp.sqrt(_qhat) * sp.Abs(_z) + field
+    # Kinks: |z| at z = 0, and g = 0 at |z| = -field/sqrt(qhat) when the field is
+    # negative (CoshMax has a kink at g = 0 once dqhat > 1: two maximisers).
+    kink = field / sp.sqrt(_qhat)
+    entropic = GaussE(CoshMax(g, _dqhat), _z, [(0, 0), (0, 1 / sp.sqrt(_qhat)), (kink, 0), (-kink, 0)])
+    x = (_kappa - sp.sqrt(_q) * _z) / sp.sqrt(1 - _q)
+    center = _kappa / sp.sqrt(_q)
+    # The maximiser v* of LogHMax moves to ~ -sqrt(2 ln D) when D = dq/(1-q) is large
+    # (small d): the integrand's step then sits near x = v*, away from the centre.
+    width = sp.sqrt((1 - _q) / _q)
+    shifted = center + width * sp.sqrt(2 * sp.log(1 + _dq / (1 - _q)))
+    energetic = _alpha * GaussE(
+        LogHMax(x, _dq / (1 - _q)), _z,
+        [(center, width), (center, sp.sqrt((1 - _q + _dq) / _q)), (shifted, width)],
+    )
+    return -_qhat * (1 - _q) / 2 - (_qhat * _dq + _dqhat * _q) / 2 + entropic + energetic
+
+
+# On the dense branch qhat, dqhat ~ exp(-c/d) and dq ~ exp(c'/d) as d -> 0: log coordinates.
+_INF_DOMAINS = {_q: UNIT, _qhat: LOG_POSITIVE, _dq: LOG_POSITIVE, _dqhat: LOG_POSITIVE}
+
+
+@functools.lru_cache(maxsize=None)
+def free_reference_inf_free_entropy() -> FreeEntropy:
+    """Local entropy ``S_I(d)`` at ``y = inf``, free reference (module docstring).
+
+    References
+    ----------
+    Baldassi et al., PRL 115, 128101 (2015) and arXiv:1511.05634 (y -> inf limit).
+    """
+    p = 1 - 2 * _d
+    expr = -_phat * p + _free_inf_terms(_phat)
+    return FreeEntropy(
+        name="local-entropy-free-inf",
+        expr=expr,
+        order=(_phat, _q, _qhat, _dq, _dqhat),
+        params=(_alpha, _d, _kappa),
+        observables={
+            "local_entropy": expr,
+            "external_entropy": sp.S.Zero,  # Sigma = O(1/y)
+            "slope": 2 * _phat,  # dS_I/dd
+            "H2": BinaryEntropy(_d),
+            "gap": BinaryEntropy(_d) - expr,
+        },
+        domains={_phat: REAL, **_INF_DOMAINS},
+    )
+
+
+@functools.lru_cache(maxsize=None)
+def gardner_plateau_free_entropy() -> FreeEntropy:
+    """The ``y = inf`` free-reference local entropy for ``d >= d*``: ``S_I = s(alpha)``.
+
+    At the end point ``d*`` of the branch ``phat`` reaches 0 and the references that
+    see all typical solutions at distance ``d`` are degenerate for every ``d >= d*``
+    (references partly aligned with the clipped centre of mass, partly random: at
+    ``d = 1/2`` a random reference does).  The saddle point is the Gardner one,
+    ``phat = dq = dqhat = 0``, and the curve is flat: ``S_I = s(alpha)``,
+    ``dS_I/dd = 0``.  (The analytic continuation with ``phat < 0`` would describe one
+    fixed, aligned reference and undercount.)
+
+    References
+    ----------
+    Gardner & Derrida, J. Phys. A 21, 271 (1988) for ``s(alpha)``; the plateau follows
+    from the y -> inf limit of Baldassi et al., arXiv:1511.05634 at ``phat = 0``.
+    """
+    g = perceptron.gardner_free_entropy("binary")
+    q, qhat = g.order
+    alpha, kappa = g.params
+    return FreeEntropy(
+        name="local-entropy-free-inf-plateau",
+        expr=g.expr,
+        order=(q, qhat),
+        params=(alpha, _d, kappa),
+        observables={
+            "local_entropy": g.expr,
+            "external_entropy": sp.S.Zero,
+            "slope": sp.S.Zero,
+            "H2": BinaryEntropy(_d),
+            "gap": BinaryEntropy(_d) - g.expr,
+        },
+        fixed_point=g.fixed_point,
+        domains=g.domains,
+    )
+
+
+def _free_finite_terms(field):
+    """``phi`` of the free reference at finite ``y`` without the ``-y phat p`` term.
+
+    References
+    ----------
+    Baldassi et al., arXiv:1511.05634 (free reference, finite y); 1RSB-like form with
+    Parisi parameter y.
+    """
+    s = sp.sqrt(_qhat1 - _qhat0)
+    h = sp.sqrt(_qhat0) * _z0 + s * _z1
+    up = LogGaussE(_y * Log2Cosh(h + field), _z1)
+    down = LogGaussE(_y * Log2Cosh(h - field), _z1)
+    entropic = GaussE(LogAddExp(up, down), _z0, [(0, 1 / sp.sqrt(_qhat0))])
+    u = (_kappa - sp.sqrt(_q0) * _z0 - sp.sqrt(_q1 - _q0) * _z1) / sp.sqrt(1 - _q1)
+    inner = LogGaussE(
+        _y * LogH(u), _z1,
+        [((_kappa - sp.sqrt(_q0) * _z0) / sp.sqrt(_q1 - _q0), sp.sqrt((1 - _q1) / (_q1 - _q0)))],
+    )
+    energetic = _alpha * GaussE(inner, _z0, [(_kappa / sp.sqrt(_q0), sp.sqrt((1 - _q0) / _q0))])
+    return (-(_y / 2) * _qhat1 * ((_y - 1) * _q1 + 1) + (_y**2 / 2) * _qhat0 * _q0 + entropic + energetic)
+
+
+_FINITE_DOMAINS = {_q0: UNIT, _q1: UNIT, _qhat0: POSITIVE, _qhat1: POSITIVE}
+
+
+@functools.lru_cache(maxsize=None)
+def free_reference_free_entropy() -> FreeEntropy:
+    """``phi(d, y)`` at finite ``y``, free reference (module docstring).
+
+    References
+    ----------
+    Baldassi et al., arXiv:1511.05634 (free reference, finite y).
+    """
+    p = 1 - 2 * _d
+    expr = -_y * _phat * p + _free_finite_terms(_phat)
+    s_i = sp.diff(expr, _y)
+    return FreeEntropy(
+        name="local-entropy-free-y",
+        expr=expr,
+        order=(_phat, _q0, _q1, _qhat0, _qhat1),
+        params=(_alpha, _d, _kappa, _y),
+        observables={
+            "local_entropy": s_i,
+            "external_entropy": expr - _y * s_i,
+            "slope": 2 * _y * _phat,  # d phi / dd
+            "H2": BinaryEntropy(_d),
+        },
+        domains={_phat: REAL, **_FINITE_DOMAINS},
+    )
+
+
+def _check(alpha, d, y, reference, kappa):
+    _validate.real("alpha", alpha, lower=0.0)
+    _validate.real("d", d, lower=0.0, upper=0.5, lower_open=True)
+    if not (isinstance(y, (int, float)) and y == math.inf):
+        _validate.real("y", y, lower=0.0, lower_open=True)
+    _validate.choice("reference", reference, REFERENCES)
+    _validate.real("kappa", kappa, lower=0.0)
+
+
+def _require_free(reference: str) -> None:
+    """The constrained reference (``c = 1``) is not available yet: say so plainly."""
+    if reference != "free":
+        raise ValueError(
+            "reference='solution' (reference constrained to be a solution) is not available yet; "
+            "reference must be 'free'"
+        )
+
+
+@functools.lru_cache(maxsize=256)
+def _gardner(alpha: float, kappa: float) -> SaddlePoint:
+    return solve(perceptron.Gardner(alpha=alpha, weights="binary", kappa=kappa), strict=True)
+
+
+def gardner_end_point(alpha: float, kappa: float = 0.0) -> tuple[float, SaddlePoint]:
+    """End point ``d*`` of the ``y = inf`` free-reference branch and the Gardner saddle.
+
+    At ``d* = (1 - E|tanh(sqrt(Qhat) z)|)/2`` the reference is the clipped centre of
+    mass of all typical solutions: ``phat = dq = dqhat = 0``, ``(q, qhat) = (Q, Qhat)``
+    and ``S_I(d*) = s(alpha)``.
+    """
+    g = _gardner(float(alpha), float(kappa))
+    qhat = g.order["qhat"]
+    m = gaussian_expectation(lambda z: np.abs(np.tanh(math.sqrt(qhat) * z)), features=[(0.0, 0.0)]).value
+    return (1.0 - float(m)) / 2.0, g
+
+
+@dataclass(frozen=True)
+class LocalEntropy:
+    """Local-entropy large deviations at distance ``d``, binary perceptron.
+
+    Parameters
+    ----------
+    alpha : float
+        Load ``>= 0``.
+    d : float
+        Distance, in ``(0, 1/2]``.
+    y : float
+        Large-deviation parameter, ``> 0`` or ``math.inf`` (its own scaling limit).
+    reference : {"free", "solution"}
+        Whether the reference must itself be a solution.  Only ``"free"`` is
+        available so far: ``"solution"`` raises ``ValueError`` (see the project notes).
+    kappa : float
+        Margin ``>= 0``.
+
+    Observables: ``local_entropy`` (``S_I``), ``external_entropy``, ``slope``
+    (``d S_I/d d`` at ``y = inf``; ``d phi/d d`` at finite ``y``), ``H2``.
+
+    Examples
+    --------
+    >>> from replica import LocalEntropy, solve
+    >>> sp = solve(LocalEntropy(alpha=0.5, d=0.15))
+    >>> sp.success, round(sp["local_entropy"], 7)
+    (True, 0.2784875)
+    """
+
+    alpha: float
+    d: float
+    y: float = math.inf
+    reference: str = "free"
+    kappa: float = 0.0
+
+    def __post_init__(self):
+        _check(self.alpha, self.d, self.y, self.reference, self.kappa)
+        _require_free(self.reference)
+
+    @property
+    def is_limit(self) -> bool:
+        return self.y == math.inf
+
+    @property
+    def on_plateau(self) -> bool:
+        """``y = inf`` and ``d >= d*``: the flat part ``S_I = s(alpha)``."""
+        return self.is_limit and self.d >= gardner_end_point(self.alpha, self.kappa)[0]
+
+    def free_entropy(self) -> FreeEntropy:
+        if self.on_plateau:
+            return gardner_plateau_free_entropy()
+        return free_reference_inf_free_entropy() if self.is_limit else free_reference_free_entropy()
+
+    def parameter_values(self):
+        base = (float(self.alpha), float(self.d), float(self.kappa))
+        return base if self.is_limit else base + (float(self.y),)
+
+    def initial_guess(self) -> dict:
+        if self.on_plateau:
+            return dict(_gardner(float(self.alpha), float(self.kappa)).order)
+        if self.is_limit:
+            return _inf_branch_guess(self.alpha, self.d, self.kappa)
+        inf = solve(LocalEntropy(self.alpha, self.d, math.inf, self.reference, self.kappa))
+        y0 = max(float(self.y), 30.0)
+        guess = _finite_from_inf(inf.order, y0)
+        if y0 == self.y:
+            return guess
+        path = np.geomspace(y0, self.y, 12)
+        curve = continuation(LocalEntropy(self.alpha, self.d, y0, self.reference, self.kappa), "y", path, init=guess)
+        good = [p for p in curve.points if p.success]
+        return dict(good[-1].order) if good else guess
+
+
+def _finite_from_inf(order: dict, y: float) -> dict:
+    """Finite-``y`` order parameters from the ``y = inf`` scaling ansatz."""
+    q, qhat = order["q"], order["qhat"]
+    return {
+        "phat": order["phat"],
+        "q1": q,
+        "q0": max(q - order["dq"] / y, 0.5 * q),
+        "qhat0": qhat,
+        "qhat1": qhat + order["dqhat"] / y,
+    }
+
+
+def _branch_start(d_star: float) -> float:
+    """Where the ``y = inf`` branch is started, just below its end point ``d*``."""
+    return max(d_star - 0.01, 0.5 * d_star)
+
+
+def _inf_branch_guess(alpha: float, d: float, kappa: float) -> dict:
+    """Saddle of the ``y = inf`` theory by continuation in ``d`` from the Gardner end point."""
+    d_star, g = gardner_end_point(alpha, kappa)
+    Q, Qh = g.order["q"], g.order["qhat"]
+    # Just below d*: phat, dq, dqhat open up linearly in d* - d (measured: ~3.5, 4.6, 1.9).
+    start = _branch_start(d_star)
+    eps = d_star - start
+    guess = {"phat": 3.5 * eps, "q": Q, "qhat": Qh, "dq": 4.6 * eps, "dqhat": 1.9 * eps}
+    if abs(d - start) < 1e-12:
+        return guess
+    curve = continuation(LocalEntropy(alpha, start, math.inf, "free", kappa), "d", [start, d], init=guess, max_step=_D_STEP)
+    good = [p for p in curve.points if p.success]
+    return dict(good[-1].order) if good else guess
+
+
+def _D_STEP(d: float) -> float:
+    """Continuation steps in d: geometric towards d -> 0, at most 0.03."""
+    return min(0.2 * d + 1e-4, 0.03)
+
+
+def _saturated(last: SaddlePoint, failed: SaddlePoint) -> str | None:
+    """Why the dense branch cannot be followed to smaller ``d`` in double precision.
+
+    For ``alpha < alpha_U`` the gap ``H2(d) - S_I(d)`` and ``qhat`` vanish like
+    ``exp(-c/d)`` while ``dq`` diverges like ``exp(c'/d)``: once the gap is below
+    ~1e-9 of ``H2`` the saddle point is no longer resolvable in double precision
+    (``S_I = H2(d)`` to that accuracy, and ``S_I <= H2`` always).
+    """
+    gap, h2, d = last["gap"], last["H2"], last.params.d
+    if gap is not None and gap < 1e-9 * h2:
+        return (f"dense branch saturated: H2(d) - S_I = {gap:.1e} at d = {d:.4g} and decaying like exp(-c/d); "
+                f"below that distance S_I(d) = H2(d) beyond double precision and the saddle point "
+                f"(qhat ~ exp(-c/d)) is not resolvable")
+    return None
+
+
+def _slope_vanishes(last: SaddlePoint, failed: SaddlePoint) -> str | None:
+    """Why the ``y = inf`` branch stops where ``phat = dS_I/dd / 2`` reaches 0.
+
+    Above the monotonicity threshold ``alpha_U`` the branch followed from the Gardner
+    end point reaches ``phat = 0`` at a finite ``d``.  There ``dqhat > 1``, the inner
+    maximum ``CoshMax(g, dqhat)`` has two maximisers and a kink at ``g = 0``, and a
+    reference aligned with its cloud requires ``phat >= 0``: the RS ``y = inf`` curve
+    has a gap in ``d`` (PRL 115, 128101: the curves stop being monotonic).
+    """
+    phat, dqhat = last.order.get("phat"), last.order.get("dqhat")
+    if phat is not None and dqhat is not None and abs(phat) < 0.05 and dqhat > 1.0:
+        return (f"no RS saddle point with phat > 0: the y = inf branch reaches phat = dS_I/dd / 2 = 0 "
+                f"near d = {last.params.d:.4g} (alpha above the monotonicity threshold alpha_U)")
+    return None
+
+
+def _branch_end(last: SaddlePoint, failed: SaddlePoint) -> str | None:
+    return _saturated(last, failed) or _slope_vanishes(last, failed)
+
+
+_DENSE_ANCHOR = 0.005  # a distance where the dense branch is resolvable for every alpha < alpha_c
+
+
+def _dense_start(alpha: float, d: float, kappa: float) -> dict | None:
+    """Saddle on the small-``d`` dense branch at ``alpha``, by continuation in alpha.
+
+    At small ``d`` the dense branch (``S_I`` within ``exp(-c/d)`` of ``H2``) exists for
+    every load, also above ``alpha_U`` where it is disconnected from the Gardner end
+    point: it is reached from ``alpha = 0.5``, where it is connected, at fixed ``d``.
+    """
+    base = local_entropy_curve(0.5, [d], kappa=kappa).points[0]
+    if not base.success:
+        return None
+    path = continuation(LocalEntropy(0.5, d, math.inf, "free", kappa), "alpha", np.linspace(0.5, alpha, 25), init=base)
+    last = path.points[-1]
+    return dict(last.order) if last.success else None
+
+
+def local_entropy_curve(alpha: float, d_values, *, y: float = math.inf, reference: str = "free",
+                        kappa: float = 0.0, **solve_kwargs) -> Curve:
+    """``S_I(d)`` over ``d_values``, by continuation from the Gardner end point ``d*``.
+
+    The branch is followed from ``d*`` down to the smallest requested distance and up
+    to the largest one; the points are returned in the order of ``d_values``.  Points
+    where no RS saddle point is found carry ``success=False`` and the reason.  At
+    ``y = inf`` and above ``alpha_U`` the branch from ``d*`` ends where ``phat = 0``; the
+    curve then carries on along the dense branch at small ``d``, followed upwards from
+    ``d = 0.005`` (reached by continuation in alpha) until its own ``phat = 0`` point.
+    Towards ``d -> 0`` the dense branch saturates (``H2(d) - S_I < 1e-9 H2``): those
+    points are reported as such.
+    """
+    d_values = np.asarray(d_values, dtype=float)
+    for v in d_values:
+        _check(alpha, v, y, reference, kappa)
+    d_star, _ = gardner_end_point(alpha, kappa)
+    limit = y == math.inf
+    points: dict[int, SaddlePoint] = {}
+
+    def follow(idx, spec, start, end_of_branch, anchor=None):
+        values = [float(d_values[i]) for i in idx]
+        if anchor is not None:  # start at the anchor itself: steps from there, not a jump
+            values = [anchor] + values
+        curve = continuation(spec, "d", values, init=start, max_step=_D_STEP,
+                             end_of_branch=end_of_branch, **solve_kwargs)
+        for i, pt in zip(idx, curve.points[1:] if anchor is not None else curve.points):
+            points[i] = pt
+
+    for side in (-1, 1):
+        idx = [i for i, v in enumerate(d_values) if (v < d_star if side < 0 else v >= d_star)]
+        if not idx:
+            continue
+        idx.sort(key=lambda i: abs(d_values[i] - d_star))
+        if limit and side < 0:
+            # From the known start next to d*, so that the end of the branch is detected.
+            anchor = _branch_start(d_star)
+            follow(idx, LocalEntropy(alpha, anchor, y, reference, kappa), _inf_branch_guess(alpha, anchor, kappa),
+                   _branch_end, anchor)
+        else:
+            spec = LocalEntropy(alpha, float(d_values[idx[0]]), y, reference, kappa)
+            follow(idx, spec, spec.initial_guess(), _saturated if side < 0 else None)
+
+    # Above alpha_U: the disconnected dense branch at small d.
+    gap_idx = [i for i, v in enumerate(d_values) if v < d_star and not points[i].success and "phat > 0" in points[i].message]
+    if limit and gap_idx:
+        start = _dense_start(alpha, _DENSE_ANCHOR, kappa)
+        if start is not None:
+            up = sorted((i for i in gap_idx if d_values[i] >= _DENSE_ANCHOR), key=lambda i: d_values[i])
+            down = sorted((i for i in gap_idx if d_values[i] < _DENSE_ANCHOR), key=lambda i: -d_values[i])
+            gap_reason = {i: points[i] for i in up}
+            for idx, stop in ((up, _slope_vanishes), (down, _saturated)):
+                if idx:
+                    follow(idx, LocalEntropy(alpha, _DENSE_ANCHOR, y, reference, kappa), start, stop, _DENSE_ANCHOR)
+            for i in up:  # inside the gap: keep the reason of the branch from above
+                if not points[i].success and "phat > 0" in points[i].message:
+                    points[i] = gap_reason[i]
+    return Curve(param="d", values=d_values, points=tuple(points[i] for i in range(len(d_values))))
+
+
+def _min_slope(alpha: float, kappa: float, grid) -> tuple[float | None, SaddlePoint | None]:
+    """Smallest ``phat`` on the ``y = inf`` branch from ``d*`` over ``grid`` (None if it breaks)."""
+    curve = local_entropy_curve(alpha, grid, kappa=kappa)
+    ok = [p for p in curve.points if p.success and "phat" in p.order]
+    if len(ok) < len(curve.points) or not ok:
+        return None, None
+    best = min(ok, key=lambda p: p.order["phat"])
+    return best.order["phat"], best
+
+
+def monotonicity_threshold(kappa: float = 0.0, *, bracket=(0.70, 0.80), xtol: float = 1e-4) -> Threshold:
+    """Load ``alpha_U`` above which the ``y = inf`` local-entropy curve is not monotonic.
+
+    Below ``alpha_U`` the branch from the Gardner end point reaches ``d -> 0`` with
+    ``phat = dS_I/dd / 2 > 0`` everywhere; above it ``phat`` touches 0 at a finite
+    ``d`` (a gap opens in the RS curve).  Found by bisection on that property; the
+    distance of the minimum of ``phat`` is reported in the saddle point.
+
+    References
+    ----------
+    Baldassi et al., PRL 115, 128101 (2015) (the dense-region curves stop being
+    monotonic above alpha ~ 0.77); free reference, RS, y = inf in this package.
+    """
+    _validate.real("kappa", kappa, lower=0.0)
+    grid = np.concatenate([np.geomspace(0.004, 0.06, 60)])
+    lo, hi = map(float, bracket)
+    m_lo, p_lo = _min_slope(lo, kappa, grid)
+    m_hi, _ = _min_slope(hi, kappa, grid)
+    nit = 2
+    if m_lo is None or m_lo <= 0 or (m_hi is not None and m_hi > 0):
+        return Threshold("alpha", lo, p_lo, False,
+                         f"bracket {bracket} does not contain the threshold", math.inf, nit)
+    while hi - lo > xtol:
+        mid = 0.5 * (lo + hi)
+        m, pt = _min_slope(mid, kappa, grid)
+        nit += 1
+        if m is not None and m > 0:
+            lo, p_lo = mid, pt
+        else:
+            hi = mid
+    return Threshold("alpha", 0.5 * (lo + hi), p_lo, True,
+                     f"monotonic at alpha = {lo:.5f} (min phat = {p_lo.order['phat']:.2e} at d = {p_lo.params.d:.4f}), "
+                     f"not at {hi:.5f}", 0.5 * (hi - lo), nit)
+
+
+@functools.lru_cache(maxsize=None)
+def robust_ensemble_inf_free_entropy() -> FreeEntropy:
+    """Robust ensemble (soft coupling ``gamma``) at ``y = inf``, free reference.
+
+    ``S_gamma = extr_p [S_I(d(p)) + gamma p]``: the Legendre transform of the local
+    entropy; in the replica formula ``phat`` is replaced by ``gamma`` (no longer
+    extremised) and ``-phat p`` drops out.  Observables: the overlap
+    ``p = dS_gamma/dgamma``, the distance ``(1 - p)/2`` and the local entropy
+    ``S_gamma - gamma p`` at that distance.
+
+    References
+    ----------
+    C. Baldassi et al., PNAS 113, E7655 (2016), arXiv:1605.06444, Eqs. for the robust
+    ensemble (y replicas coupled to a centre by gamma).
+    """
+    expr = _free_inf_terms(_gamma)
+    overlap = sp.diff(expr, _gamma)
+    return FreeEntropy(
+        name="robust-ensemble-free-inf",
+        expr=expr,
+        order=(_q, _qhat, _dq, _dqhat),
+        params=(_alpha, _gamma, _kappa),
+        observables={
+            "overlap": overlap,
+            "distance": (1 - overlap) / 2,
+            "local_entropy": expr - _gamma * overlap,
+        },
+        domains=_INF_DOMAINS,
+    )
+
+
+@functools.lru_cache(maxsize=None)
+def robust_ensemble_free_entropy() -> FreeEntropy:
+    """Robust ensemble at finite ``y``, free reference: ``phi_gamma = phi + y gamma p``.
+
+    Observables: the overlap ``p = (1/y) d phi_gamma/d gamma``, the distance, the local
+    entropy ``d phi_gamma/d y - gamma p`` and the external entropy.
+
+    References
+    ----------
+    C. Baldassi et al., PNAS 113, E7655 (2016), arXiv:1605.06444.
+    """
+    expr = _free_finite_terms(_gamma)
+    overlap = sp.diff(expr, _gamma) / _y
+    s_i = sp.diff(expr, _y) - _gamma * overlap
+    return FreeEntropy(
+        name="robust-ensemble-free-y",
+        expr=expr,
+        order=(_q0, _q1, _qhat0, _qhat1),
+        params=(_alpha, _gamma, _kappa, _y),
+        observables={
+            "overlap": overlap,
+            "distance": (1 - overlap) / 2,
+            "local_entropy": s_i,
+            "external_entropy": expr - _y * (s_i + _gamma * overlap),
+        },
+        domains=_FINITE_DOMAINS,
+    )
+
+
+@dataclass(frozen=True)
+class RobustEnsemble:
+    """Robust ensemble: ``y`` replicas coupled to a centre by ``gamma`` (soft distance).
+
+    The Legendre transform of :class:`LocalEntropy` in the distance: solving it at
+    ``gamma`` gives the distance ``d(gamma)`` and ``S_I(d(gamma))``, with
+    ``phat(d(gamma)) = gamma``.
+
+    Parameters
+    ----------
+    alpha : float
+    gamma : float
+        Coupling (real; the distance decreases as it grows).
+    y : float
+        Number of replicas (real ``> 0``) or ``math.inf``.
+    reference : {"free"}
+    kappa : float
+    """
+
+    alpha: float
+    gamma: float
+    y: float = math.inf
+    reference: str = "free"
+    kappa: float = 0.0
+
+    def __post_init__(self):
+        _check(self.alpha, 0.25, self.y, self.reference, self.kappa)
+        _validate.real("gamma", self.gamma)
+        _require_free(self.reference)
+
+    @property
+    def is_limit(self) -> bool:
+        return self.y == math.inf
+
+    def free_entropy(self) -> FreeEntropy:
+        return robust_ensemble_inf_free_entropy() if self.is_limit else robust_ensemble_free_entropy()
+
+
+    def parameter_values(self):
+        base = (float(self.alpha), float(self.gamma), float(self.kappa))
+        return base if self.is_limit else base + (float(self.y),)
+
+    def initial_guess(self) -> dict:
+        # Near the Gardner end point gamma = phat = 0; follow gamma from there.
+        d_star, g = gardner_end_point(self.alpha, self.kappa)
+        start = {"q": g.order["q"], "qhat": g.order["qhat"], "dq": 0.03, "dqhat": 0.01}
+        if abs(self.gamma) < 0.02:
+            base = start
+        else:
+            curve = continuation(RobustEnsemble(self.alpha, 0.02 * math.copysign(1, self.gamma), math.inf, "free", self.kappa),
+                                 "gamma", np.linspace(0.02 * math.copysign(1, self.gamma), self.gamma, 12), init=start)
+            good = [p for p in curve.points if p.success]
+            base = dict(good[-1].order) if good else start
+        if self.is_limit:
+            return base
+        y0 = max(float(self.y), 30.0)
+        guess = {k: v for k, v in _finite_from_inf({"phat": 0.0, **base}, y0).items() if k != "phat"}
+        if y0 == self.y:
+            return guess
+        curve = continuation(RobustEnsemble(self.alpha, self.gamma, y0, "free", self.kappa), "y", np.geomspace(y0, self.y, 12), init=guess)
+        good = [p for p in curve.points if p.success]
+        return dict(good[-1].order) if good else guess
+
+

@@ -1,0 +1,148 @@
+"""Local-entropy large deviations (y = inf and finite y, free reference) and the robust ensemble."""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+import replica
+from replica.compile import compiled_theory
+from replica.models.local_entropy import (
+    LocalEntropy,
+    RobustEnsemble,
+    gardner_end_point,
+    local_entropy_curve,
+    monotonicity_threshold,
+)
+from replica.quadrature import QuadratureOptions
+from replica.special import binary_entropy
+
+
+def setup_module():
+    warnings.simplefilter("ignore", replica.ConvergenceWarning)
+
+
+def test_end_point_joins_the_gardner_plateau():
+    """At d* the y = inf branch reaches phat = 0 with S_I = s(alpha); above it S_I = s."""
+    d_star, g = gardner_end_point(0.5)
+    curve = local_entropy_curve(0.5, [d_star - 1e-6, d_star + 1e-3, 0.5])
+    below, above, half = curve.points
+    assert all(p.success for p in curve.points)
+    assert below["local_entropy"] == pytest.approx(g.free_entropy, abs=1e-8)
+    assert abs(below["phat"]) < 1e-4
+    assert above["local_entropy"] == pytest.approx(g.free_entropy, abs=1e-14)
+    assert half["local_entropy"] == pytest.approx(g.free_entropy, abs=1e-14)
+
+
+def test_small_alpha_gives_binary_entropy():
+    """alpha -> 0: S_I(d) = H2(d) (every configuration is a solution).  At alpha = 0.01 the
+    gap H2 - S_I is below 1e-8 for d <= 0.2 (it is exponentially small in 1/d), O(alpha)
+    near d* = 0.468, and below 0.08 the branch saturates (reported, S_I = H2 to 1e-16)."""
+    ds = [0.05, 0.1, 0.2, 0.3]
+    curve = local_entropy_curve(0.01, ds)
+    sat, *rest = curve.points
+    assert not sat.success and "saturated" in sat.message
+    for d, p, tol in zip(ds[1:], rest, (1e-8, 1e-8, 0.01)):
+        assert p.success
+        assert -1e-15 <= binary_entropy(d) - p["local_entropy"] < tol
+
+
+@pytest.mark.parametrize("alpha", [0.3, 0.5, 0.7])
+def test_curve_converges_and_stays_below_h2(alpha):
+    ds = np.geomspace(1e-3, 0.5, 40)
+    curve = local_entropy_curve(alpha, ds)
+    s = curve.column("local_entropy")
+    h2 = binary_entropy(ds)
+    assert np.all(s <= h2 + 1e-12)
+    assert np.all(np.diff(s.compressed()) >= -1e-12)  # monotonic below alpha_U
+    for p in curve.points:
+        assert p.success or "saturated" in p.message  # the only allowed failure: d -> 0
+    assert curve.success[ds > 3e-3].all()
+
+
+def test_alpha_half_dense_limit_matches_h2_to_five_digits():
+    """physics.md (an independent solver): at alpha = 0.5, S_I(0.005) equals H2(0.005) to 5 digits."""
+    sp = replica.solve(LocalEntropy(alpha=0.5, d=0.005), init=local_entropy_curve(0.5, [0.005]).points[0])
+    assert sp.success
+    assert round(sp["local_entropy"], 5) == round(binary_entropy(0.005), 5)
+
+
+def test_independent_values_and_gap_above_alpha_u():
+    """Free reference, y = inf: values of an independent scratch solver (Laplace maxima by
+    Newton, 24-node Legendre panels), issue-3 notes: alpha = 0.5 and alpha = 0.78."""
+    curve = local_entropy_curve(0.5, [0.15, 0.1, 0.05])
+    for p, ref in zip(curve.points, [0.2784875, 0.2341575, 0.1647717]):
+        assert p["local_entropy"] == pytest.approx(ref, abs=1e-7)
+    curve = local_entropy_curve(0.78, [0.009, 0.022, 0.038])
+    dense, gap, upper = curve.points
+    assert dense["local_entropy"] == pytest.approx(0.03149, abs=1e-5)
+    assert upper["local_entropy"] == pytest.approx(0.02508, abs=1e-5)
+    assert not gap.success and "phat > 0" in gap.message
+
+
+def test_monotonicity_threshold():
+    """alpha_U (free reference, RS, y = inf): 0.7553 +- 0.0002 from the independent scratch
+    solver; the literature quotes ~0.77 (discrepancy documented in paper_checks)."""
+    th = monotonicity_threshold(xtol=2e-4)
+    assert th.success
+    assert th.value == pytest.approx(0.7553, abs=3e-4)
+    assert th.saddle.params.d == pytest.approx(0.021, abs=0.002)
+
+
+def test_finite_y_approaches_y_inf():
+    """S_I(y) rises towards S_I(inf) (alpha = 0.5, d = 0.15).  Finite-y points are
+    converged within quad_tol up to y ~ 10 (beyond, the quadrature error is flagged: see
+    the issue-3 note); values of the independent scratch solver (issue-3 notes, table 4.2):
+    y = 5: 0.247157, y = 10: 0.267291."""
+    inf = replica.solve(LocalEntropy(alpha=0.5, d=0.15))["local_entropy"]
+    vals = []
+    for y in (2.0, 5.0, 8.0):
+        sp = replica.solve(LocalEntropy(alpha=0.5, d=0.15, y=y))
+        assert sp.success
+        vals.append(sp["local_entropy"])
+    assert vals[0] < vals[1] < vals[2] < inf
+    assert vals[1] == pytest.approx(0.247157, abs=1e-6)
+    sp10 = replica.solve(LocalEntropy(alpha=0.5, d=0.15, y=10.0))
+    assert sp10["local_entropy"] == pytest.approx(0.267291, abs=1e-6)
+
+
+@pytest.mark.parametrize("gamma", [0.2, 0.6])
+def test_robust_ensemble_is_the_legendre_transform(gamma):
+    """The robust ensemble at coupling gamma gives d(gamma) and S_I with phat(d) = gamma."""
+    re_ = replica.solve(RobustEnsemble(alpha=0.5, gamma=gamma))
+    assert re_.success
+    d = re_["distance"]
+    le = replica.solve(LocalEntropy(alpha=0.5, d=d), init=local_entropy_curve(0.5, [d]).points[0])
+    assert le["local_entropy"] == pytest.approx(re_["local_entropy"], abs=1e-8)
+    assert le["phat"] == pytest.approx(gamma, abs=1e-7)
+
+
+def test_numpy_matches_mpmath_and_finite_differences():
+    spec = LocalEntropy(alpha=0.5, d=0.1)
+    sp = replica.solve(spec)
+    ct = compiled_theory(spec.free_entropy())
+    p = spec.parameter_values()
+    x = np.array(list(sp.order.values())) * 1.01
+    opts = QuadratureOptions()
+    phi, g = ct.value_and_gradient(x, p, opts)
+    ref = ct.mpmath_evaluate(x, p, dps=20)
+    assert phi == pytest.approx(float(ref["free_entropy"]), abs=1e-10)
+    np.testing.assert_allclose(g, [float(v) for v in ref["gradient"]], rtol=1e-9, atol=1e-10)
+
+
+def test_constrained_reference_is_refused_clearly():
+    with pytest.raises(ValueError, match="reference"):
+        LocalEntropy(alpha=0.5, d=0.1, reference="solution")
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(alpha=-1.0, d=0.1), "alpha"),
+    (dict(alpha=0.5, d=0.0), "d"),
+    (dict(alpha=0.5, d=0.7), "d"),
+    (dict(alpha=0.5, d=0.1, y=-2.0), "y"),
+    (dict(alpha=0.5, d=0.1, reference="other"), "reference"),
+])
+def test_bad_input_names_the_argument(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        LocalEntropy(**kwargs)
