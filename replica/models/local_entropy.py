@@ -204,7 +204,9 @@ def _free_finite_terms(field):
     h = sp.sqrt(_qhat0) * _z0 + s * _z1
     up = LogGaussE(_y * Log2Cosh(h + field), _z1)
     down = LogGaussE(_y * Log2Cosh(h - field), _z1)
-    entropic = GaussE(LogAddExp(up, down), _z0, [(0, 1 / sp.sqrt(_qhat0))])
+    # up and down swap at z0 = 0 over a width ~ 1/(y |field| sqrt(qhat0)): sharp at large y.
+    entropic = GaussE(LogAddExp(up, down), _z0,
+                      [(0, 1 / sp.sqrt(_qhat0)), (0, 1 / (sp.sqrt(_qhat0) * (1 + _y * sp.Abs(field))))])
     u = (_kappa - sp.sqrt(_q0) * _z0 - sp.sqrt(_q1 - _q0) * _z1) / sp.sqrt(1 - _q1)
     inner = LogGaussE(
         _y * LogH(u), _z1,
