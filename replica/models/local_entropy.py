@@ -49,6 +49,7 @@ could not be consulted here); the identities above are checked in the tests.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from dataclasses import dataclass
@@ -344,14 +345,19 @@ class LocalEntropy:
         if self.is_limit:
             return _inf_branch_guess(self.alpha, self.d, self.kappa)
         inf = solve(LocalEntropy(self.alpha, self.d, math.inf, self.reference, self.kappa))
-        y0 = max(float(self.y), 30.0)
-        guess = _finite_from_inf(inf.order, y0)
-        if y0 == self.y:
-            return guess
-        path = np.geomspace(y0, self.y, 12)
-        curve = continuation(LocalEntropy(self.alpha, self.d, y0, self.reference, self.kappa), "y", path, init=guess)
-        good = [p for p in curve.points if p.success]
-        return dict(good[-1].order) if good else guess
+        return _down_in_y(self, lambda y0: _finite_from_inf(inf.order, y0))
+
+
+def _down_in_y(spec, guess_at, y_start: float = 30.0) -> dict:
+    """Finite-``y`` start for ``spec``: the ``y = inf`` ansatz ``guess_at(y0)`` at
+    ``y0 = max(y, 30)``, followed by continuation in ``y`` down to ``spec.y``."""
+    y0 = max(float(spec.y), y_start)
+    guess = guess_at(y0)
+    if y0 == spec.y:
+        return guess
+    curve = continuation(dataclasses.replace(spec, y=y0), "y", np.geomspace(y0, spec.y, 12), init=guess)
+    good = [p for p in curve.points if p.success]
+    return dict(good[-1].order) if good else guess
 
 
 def _finite_from_inf(order: dict, y: float) -> dict:
@@ -665,12 +671,6 @@ class RobustEnsemble:
             base = dict(good[-1].order) if good else start
         if self.is_limit:
             return base
-        y0 = max(float(self.y), 30.0)
-        guess = {k: v for k, v in _finite_from_inf({"phat": 0.0, **base}, y0).items() if k != "phat"}
-        if y0 == self.y:
-            return guess
-        curve = continuation(RobustEnsemble(self.alpha, self.gamma, y0, "free", self.kappa), "y", np.geomspace(y0, self.y, 12), init=guess)
-        good = [p for p in curve.points if p.success]
-        return dict(good[-1].order) if good else guess
+        return _down_in_y(self, lambda y0: {k: v for k, v in _finite_from_inf({"phat": 0.0, **base}, y0).items() if k != "phat"})
 
 
