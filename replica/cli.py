@@ -15,6 +15,8 @@ from . import __version__
 from .models import franz_parisi, local_entropy, perceptron
 from .solve import ConvergenceWarning, SaddlePoint, solve
 from .sweep import Curve
+from ._cli_args import parse_float as _float
+from ._cli_sample import add_sample_parser
 
 __all__ = ["main"]
 
@@ -26,13 +28,6 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, no usage dump
         raise UsageError(f"{self.prog}: {message}")
-
-
-def _float(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
 
 
 def _saddle_json(sp: SaddlePoint) -> dict:
@@ -191,8 +186,10 @@ def _parser() -> argparse.ArgumentParser:
     _curve_options(le)
     le.add_argument("--y", type=_y_value, default=math.inf, metavar="Y|inf", help="large-deviation parameter (default inf)")
     le.add_argument("--reference", choices=local_entropy.REFERENCES, default="free",
-                    help="whether the reference must be a solution (default free)")
+                    help="whether the reference must be a solution (default free; 'solution' at y = inf only)")
     le.set_defaults(run=_cmd_local_entropy)
+
+    add_sample_parser(sub)  # replica sample instance|count|histogram|bp
     return p
 
 

@@ -243,6 +243,41 @@ def logh_max(x, D):
     return log_H(np.asarray(x, float) - v) - v * v / (2.0 * np.asarray(D, float))
 
 
+def penalised_logh_argmax(x, D, b, E):
+    """Unique maximiser ``v*`` of ``ln H(x - v) - v^2/(2D) - (b - v)_+^2/(2E)`` (``D, E > 0``).
+
+    The objective is strictly concave.  Without the penalty the maximiser is
+    ``V0 = logh_argmax(x, D)``; if ``V0 >= b`` the penalty is inactive there and
+    ``v* = V0``.  Otherwise ``v*`` lies in ``(V0, b)``, where the stationarity condition
+    ``F(v) = G/H(x - v) - v/D + (b - v)/E = 0`` has ``F`` convex and decreasing with
+    ``F(V0) > 0``: Newton from ``V0`` increases monotonically to the root.
+    """
+    x, D, b, E = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (x, D, b, E)))
+    v = logh_argmax(x, D)
+    active = v < b
+    if not np.any(active):
+        return v
+    with np.errstate(all="ignore"):
+        for _ in range(_NEWTON_STEPS):
+            y = x - v
+            r = G_over_H(y)
+            F = r - v / D + (b - v) / E
+            dF = -r * (r - y) - 1.0 / D - 1.0 / E
+            step = np.where(active, -F / dF, 0.0)
+            v = np.where(active, np.minimum(v + step, b), v)
+            if np.all(np.abs(step) <= 1e-13 * (1.0 + np.abs(v))):
+                break
+    return v
+
+
+def penalised_logh_max(x, D, b, E):
+    """``max_v [ln H(x - v) - v^2/(2D) - (b - v)_+^2/(2E)]``."""
+    v = penalised_logh_argmax(x, D, b, E)
+    x, D, b, E = (np.asarray(a, dtype=float) for a in (x, D, b, E))
+    w = np.maximum(b - v, 0.0)
+    return log_H(x - v) - v * v / (2.0 * D) - w * w / (2.0 * E)
+
+
 def mp_cosh_argmax(g, D):
     """mpmath twin of :func:`cosh_argmax` (Newton from ``u = D`` at working precision)."""
     g, D = mpmath.mpf(g), mpmath.mpf(D)
@@ -284,3 +319,29 @@ def mp_logh_max(x, D):
     """mpmath twin of :func:`logh_max`."""
     v = mp_logh_argmax(x, D)
     return mp_log_H(mpmath.mpf(x) - v) - v * v / (2 * mpmath.mpf(D))
+
+
+def mp_penalised_logh_argmax(x, D, b, E):
+    """mpmath twin of :func:`penalised_logh_argmax` (the same monotone Newton iteration)."""
+    x, D, b, E = (mpmath.mpf(a) for a in (x, D, b, E))
+    v = mp_logh_argmax(x, D)
+    if v >= b:
+        return v
+    tol = mpmath.mpf(10) ** (-mpmath.mp.dps // 2 - 2)
+    for _ in range(400):
+        r = mp_G_over_H(x - v)
+        F = r - v / D + (b - v) / E
+        dF = -r * (r - (x - v)) - 1 / D - 1 / E
+        step = -F / dF
+        v = min(v + step, b)
+        if abs(step) <= tol * (1 + abs(v)):
+            break
+    return v
+
+
+def mp_penalised_logh_max(x, D, b, E):
+    """mpmath twin of :func:`penalised_logh_max`."""
+    v = mp_penalised_logh_argmax(x, D, b, E)
+    x, D, b, E = (mpmath.mpf(a) for a in (x, D, b, E))
+    w = max(b - v, mpmath.mpf(0))
+    return mp_log_H(x - v) - v * v / (2 * D) - w * w / (2 * E)

@@ -42,6 +42,8 @@ __all__ = [
     "CoshMax",
     "LogHArgmax",
     "LogHMax",
+    "PenalisedLogHArgmax",
+    "PenalisedLogHMax",
     "GaussE",
     "LogGaussE",
     "by_parts",
@@ -249,6 +251,70 @@ class LogHMax(_Primitive2):
         if argindex == 1:
             return -v / D
         return v**2 / (2 * D**2)
+
+
+class _Primitive4(sp.Function):
+    """A four-argument primitive printed as ``_special.<_impl>(a, b, c, d)`` (and ``mp_`` twin)."""
+
+    _impl: str = ""
+    nargs = 4
+
+    def _numpycode(self, printer):
+        return f"{_SPECIAL}.{self._impl}(" + ", ".join(printer._print(x) for x in self.args) + ")"
+
+    def _mpmathcode(self, printer):
+        return f"{_SPECIAL}.mp_{self._impl}(" + ", ".join(printer._print(x) for x in self.args) + ")"
+
+    def _eval_is_real(self):
+        return all(x.is_real for x in self.args)
+
+
+class PenalisedLogHArgmax(_Primitive4):
+    """Maximiser ``V(x, D, b, E)`` of ``ln H(x - v) - v^2/(2D) - (b - v)_+^2/(2E)``.
+
+    It solves ``F = G/H(x - V) - V/D + (b - V)_+/E = 0``.  With ``r = G/H(x - V)``,
+    ``r' = r (r - (x - V))``, ``theta = [b > V]`` and ``K = r' + 1/D + theta/E``
+    (``-dF/dV``): ``dV/dx = r'/K``, ``dV/dD = (V/D^2)/K``, ``dV/db = (theta/E)/K``,
+    ``dV/dE = -((b - V)_+/E^2)/K``.
+    """
+
+    _impl = "penalised_logh_argmax"
+
+    def fdiff(self, argindex=1):
+        x, D, b, E = self.args
+        y = x - self
+        r = GoverH(y)
+        rp = r * (r - y)
+        theta = sp.Heaviside(b - self)
+        K = rp + 1 / D + theta / E
+        return [rp / K, self / D**2 / K, theta / E / K, -Relu(b - self) / E**2 / K][argindex - 1]
+
+
+class PenalisedLogHMax(_Primitive4):
+    """``P(x, D, b, E) = max_v [ln H(x - v) - v^2/(2D) - (b - v)_+^2/(2E)]``.
+
+    Strictly concave inner problem.  Envelope theorem (``V`` the maximiser):
+    ``dP/dx = -G/H(x - V)``, ``dP/dD = V^2/(2D^2)``, ``dP/db = -(b - V)_+/E``,
+    ``dP/dE = (b - V)_+^2/(2E^2)``.  As a function of ``b`` it is C^1 with a jump of the
+    second derivative where the penalty switches on (``b = logh_argmax(x, D)``):
+    declare it as a kink.
+
+    References
+    ----------
+    The pattern term of the y -> infinity local entropy with the reference constrained
+    to be a solution: the reference's own constraint becomes the quadratic penalty
+    (Baldassi et al., PRL 115, 128101 (2015); J. Stat. Mech. (2016) 023301,
+    arXiv:1511.05634); derived in the package conventions (module
+    :mod:`replica.models.local_entropy`).
+    """
+
+    _impl = "penalised_logh_max"
+
+    def fdiff(self, argindex=1):
+        x, D, b, E = self.args
+        v = PenalisedLogHArgmax(x, D, b, E)
+        w = Relu(b - v)
+        return [-GoverH(x - v), v**2 / (2 * D**2), -w / E, w**2 / (2 * E**2)][argindex - 1]
 
 
 def _bare_power(term: sp.Expr, z: sp.Symbol) -> int:

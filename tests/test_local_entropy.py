@@ -137,9 +137,73 @@ def test_numpy_matches_mpmath_and_finite_differences():
     np.testing.assert_allclose(g, [float(v) for v in ref["gradient"]], rtol=1e-9, atol=1e-10)
 
 
-def test_constrained_reference_is_refused_clearly():
+def test_constrained_reference_at_finite_y_is_refused_clearly():
     with pytest.raises(ValueError, match="reference"):
-        LocalEntropy(alpha=0.5, d=0.1, reference="solution")
+        LocalEntropy(alpha=0.5, d=0.1, y=5.0, reference="solution")
+
+
+# Reference constrained to be a solution, y = inf, against an independent solver (a scratch
+# implementation of the same equations with its own quadrature -- z1 split analytically at
+# the penalty's switch-on point -- and its own parametrisation, Newton with an analytic
+# gradient; residual <= 1e-12): S_I at (alpha, d).
+SOLUTION_REFERENCE_SCRATCH = {
+    (0.5, 0.1): 0.23415741326483974,
+    (0.5, 0.2): 0.30477756746440116,
+    (0.7, 0.1): 0.10886367061953794,
+    (0.75, 0.04): 0.04482850994724885,
+}
+
+
+@pytest.mark.parametrize("alpha", [0.5, 0.75])
+def test_solution_reference_matches_independent_solver_and_lies_below_free(alpha):
+    cases = {d: v for (a, d), v in SOLUTION_REFERENCE_SCRATCH.items() if a == alpha}
+    ds = sorted(cases, reverse=True)
+    cons = local_entropy_curve(alpha, ds, reference="solution")
+    free = local_entropy_curve(alpha, ds)
+    for d, c, f in zip(ds, cons.points, free.points):
+        assert c.success and c.residual < 1e-10 and c.quad_error < 1e-9, c.message
+        assert c["local_entropy"] == pytest.approx(cases[d], abs=1e-9)
+        # a constraint on the reference can only lower the maximal local entropy
+        assert c["local_entropy"] <= f["local_entropy"] + 1e-12
+        assert c["local_entropy"] <= c["H2"]
+
+
+def test_solution_reference_joins_the_free_one_at_small_d_and_closes_near_d_star():
+    d_star, g = gardner_end_point(0.5)
+    ds = [0.3, 0.253, 0.07, 0.02]
+    cons = local_entropy_curve(0.5, ds, reference="solution")
+    free = local_entropy_curve(0.5, ds)
+    top, near, mid, low = cons.points
+    # beyond the end point of the constrained branch: reported, not a number
+    assert not top.success and "end of the constrained" in top.message
+    # at d* the constrained branch is within 1e-6 of the Gardner entropy s(alpha), from below
+    assert near.success and 0 < g.free_entropy - near["local_entropy"] < 1e-6
+    # Qp ~ exp(-c/d): the constraint's cost vanishes (0.3 Qp measured) ...
+    assert mid.success and mid.order["Qp"] < 1e-9
+    assert 0 <= free.points[2]["local_entropy"] - mid["local_entropy"] < 1e-9
+    # ... and below that the free saddle is used, said in the message
+    assert low.success and "constraint inactive" in low.message
+    assert low["local_entropy"] == pytest.approx(free.points[3]["local_entropy"], abs=1e-14)
+
+
+def test_solution_reference_gradient_matches_finite_differences():
+    """The symbolic gradient (envelope theorem through PenalisedLogHMax and CoshMax)
+    against central differences of the compiled free entropy, off the saddle point."""
+    from replica.models.local_entropy import solution_reference_inf_free_entropy
+
+    sp_ = replica.solve(LocalEntropy(alpha=0.7, d=0.1, reference="solution"))
+    ct = compiled_theory(solution_reference_inf_free_entropy())
+    x = np.array([sp_.order[n] for n in ct.theory.order_names]) * 1.02
+    p = np.array([0.7, 0.1, 0.0])
+    opts = QuadratureOptions(n_panel=20)
+    _, g = ct.value_and_gradient(x, p, opts)
+    for i in range(len(x)):
+        h = 1e-5 * max(abs(x[i]), 1e-3)
+        up, down = x.copy(), x.copy()
+        up[i] += h
+        down[i] -= h
+        fd = (ct.value_and_gradient(up, p, opts)[0] - ct.value_and_gradient(down, p, opts)[0]) / (2 * h)
+        assert g[i] == pytest.approx(fd, rel=1e-5, abs=1e-8), ct.theory.order_names[i]
 
 
 @pytest.mark.parametrize("kwargs, name", [

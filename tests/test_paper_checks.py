@@ -13,6 +13,7 @@ from conftest import ROOT
     "gardner.py",
     pytest.param("franz_parisi.py", marks=pytest.mark.slow),  # ~2.5 min
     pytest.param("dense_clusters.py", marks=pytest.mark.slow),  # ~1 min
+    pytest.param("sampler_vs_theory.py", marks=pytest.mark.slow),  # ~4 min
 ])
 def test_paper_check_passes(script, tmp_path):
     r = subprocess.run([sys.executable, os.path.join(ROOT, "paper_checks", script), "--out", str(tmp_path)],

@@ -70,3 +70,29 @@ def test_vectorised_broadcasting():
     for f in (special.log_H, special.G_over_H, special.log_2cosh, special.H, special.G):
         assert f(x).shape == (3, 4)
     assert np.isscalar(float(special.log_H(1.0)))
+
+
+def test_penalised_logh_max_against_mpmath_maximisation():
+    """max_v [ln H(x - v) - v^2/(2D) - (b - v)_+^2/(2E)] against mpmath's own maximiser
+    (findroot on the derivative at 30 digits), including penalty on and off."""
+    import mpmath
+
+    from replica.special import penalised_logh_argmax, penalised_logh_max
+
+    rng = np.random.default_rng(5)
+    x, b = rng.normal(0, 2, 12), rng.normal(0, 2, 12)
+    D, E = np.exp(rng.normal(0, 1, 12)), np.exp(rng.normal(-1, 1.5, 12))
+    v, P = penalised_logh_argmax(x, D, b, E), penalised_logh_max(x, D, b, E)
+    mpmath.mp.dps = 30
+    try:
+        for i in range(12):
+            xi, Di, bi, Ei = (mpmath.mpf(float(a[i])) for a in (x, D, b, E))
+
+            def objective(t):
+                return mpmath.log(mpmath.erfc((xi - t) / mpmath.sqrt(2)) / 2) - t**2 / (2 * Di) - max(bi - t, 0)**2 / (2 * Ei)
+
+            t = mpmath.findroot(lambda t: mpmath.diff(objective, t), float(v[i]) + 0.1)
+            assert float(t) == pytest.approx(v[i], abs=1e-10)
+            assert float(objective(t)) == pytest.approx(P[i], abs=1e-13)
+    finally:
+        mpmath.mp.dps = 15

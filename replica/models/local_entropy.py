@@ -60,7 +60,8 @@ import sympy as sp
 from .. import _validate
 from ..quadrature import QuadratureOptions, gaussian_expectation
 from ..solve import SaddlePoint, solve
-from ..sweep import Curve, Threshold, continuation
+from .. import special as _special
+from ..sweep import Curve, Threshold, _not_attempted, continuation
 from ..symbolic import (
     POSITIVE,
     REAL,
@@ -73,8 +74,12 @@ from ..symbolic import (
     LogAddExp,
     LogGaussE,
     LogH,
+    LogHArgmax,
     LogHMax,
     LOG_POSITIVE,
+    G,
+    H,
+    PenalisedLogHMax,
 )
 from . import perceptron
 
@@ -193,6 +198,89 @@ def gardner_plateau_free_entropy() -> FreeEntropy:
     )
 
 
+_qrel, _Qp, _tau, _dt, _eps = sp.symbols("qrel Qp tau dt eps", real=True)
+
+
+@functools.lru_cache(maxsize=None)
+def solution_reference_inf_free_entropy() -> FreeEntropy:
+    """Local entropy ``S_I(d)`` at ``y = inf`` with the reference constrained to be a solution.
+
+    Scaling ansatz (reference replicas: overlap ``Q = 1 - dQ/y``, conjugate
+    ``Qhat = y^2 Qp``; reference--other-cloud overlap ``t = p - dt/y``, conjugate
+    ``that = y Th``; ``phat = y Th + Ph``; clouds as in the free case)::
+
+        S_I = extr [ -Qp dQ/2 - Th dt - Ph p - qhat (1 - q)/2 - (qhat dq + dqhat q)/2
+                     + E_z [ (c+ + c-)/2 + E_xi |mu + s xi| ]
+                     + alpha E_{z0,z1} max_v [ ln H((kappa - sqrt(q) z0 - v)/sqrt(1 - q))
+                                               - v^2/(2 dq) - (kappa - A - (dt/dq) v)_+^2/(2 eps) ] ]
+
+    with ``c+- = L(sqrt(qhat) z +- Ph, dqhat)`` (``CoshMax``), ``mu = (Th/sqrt(qhat)) z +
+    (c+ - c-)/2``, ``s^2 = Qp - Th^2/qhat``, ``E|mu + s xi| = 2 s G(mu/s) + mu (1 - 2 H(mu/s))``,
+    ``A = (p/sqrt(q)) z0 + sqrt(1 - p^2/q) z1`` (the reference's field) and
+    ``eps = dQ - dt^2/dq``.  The reference's own constraint ``H(.)`` becomes the quadratic
+    penalty as its field noise ``eps/y`` vanishes.  The slope ``dS_I/dd`` is not ``2 Ph``
+    here: ``p`` also enters through ``A``.
+
+    Coordinates that keep the saddle inside its domain: ``q = p^2 + (1 - p^2) qrel``
+    (``qrel`` in (0, 1)), ``Th = tau Qp / sqrt(1 + tau^2 Qp/qhat)`` (any real ``tau`` keeps
+    ``s^2 = Qp/(1 + tau^2 Qp/qhat) > 0``), ``dQ = eps + dt^2/dq``.  Along the branch
+    ``Qp`` and ``Th`` vanish together like ``exp(-c/d)`` at small ``d`` with ``Th/Qp``
+    of order 10: ``Qp`` in log coordinates, ``tau`` stays of order 10.
+
+    References
+    ----------
+    Baldassi, Ingrosso, Lucibello, Saglietti, Zecchina, PRL 115, 128101 (2015),
+    arXiv:1509.05753 (main text: reference constrained to be a solution, y -> inf);
+    J. Stat. Mech. (2016) 023301, arXiv:1511.05634 (appendices).  Derived in the
+    package conventions; checked against an independent solver and the free reference.
+    """
+    p = 1 - 2 * _d
+    q = p**2 + (1 - p**2) * _qrel
+    stretch = sp.sqrt(1 + _tau**2 * _Qp / _qhat)
+    th = _tau * _Qp / stretch
+    s = sp.sqrt(_Qp) / stretch
+    dQ = _eps + _dt**2 / _dq
+    h = sp.sqrt(_qhat) * _z
+    c_up, c_down = CoshMax(h + _phat, _dqhat), CoshMax(h - _phat, _dqhat)
+    mu = th / sp.sqrt(_qhat) * _z + (c_up - c_down) / 2
+    abs_mean = 2 * s * G(mu / s) + mu * (1 - 2 * H(mu / s))
+    kink = _phat / sp.sqrt(_qhat)
+    # mu changes sign at z = 0 over a width ~ s/sqrt(qhat) (sharp when Qp -> 0).
+    entropic = GaussE((c_up + c_down) / 2 + abs_mean, _z,
+                      [(0, 0), (0, s / sp.sqrt(_qhat)), (0, 1 / sp.sqrt(_qhat)), (kink, 0), (-kink, 0)])
+    x = (_kappa - sp.sqrt(q) * _z0) / sp.sqrt(1 - q)
+    D = _dq / (1 - q)
+    c = (_dt / _dq) * sp.sqrt(1 - q)
+    beta = sp.sqrt((1 - p**2) * _qrel / q)
+    A = (p / sp.sqrt(q)) * _z0 + beta * _z1
+    # The penalty switches on where b = (kappa - A)/c reaches the free maximiser V0.
+    z1_kink = (_kappa - c * LogHArgmax(x, D) - (p / sp.sqrt(q)) * _z0) / beta
+    inner = GaussE(PenalisedLogHMax(x, D, (_kappa - A) / c, _eps / c**2), _z1,
+                   [(z1_kink, 0), (z1_kink, sp.sqrt(_eps) / beta)])
+    center, width = _kappa / sp.sqrt(q), sp.sqrt((1 - q) / q)
+    shifted = center + width * sp.sqrt(2 * sp.log(1 + D))
+    energetic = _alpha * GaussE(inner, _z0, [(center, width), (center, sp.sqrt((1 - q + _dq) / q)), (shifted, width)])
+    expr = (-_Qp * dQ / 2 - th * _dt - _phat * p - _qhat * (1 - q) / 2 - (_qhat * _dq + _dqhat * q) / 2
+            + entropic + energetic)
+    return FreeEntropy(
+        name="local-entropy-solution-inf",
+        expr=expr,
+        order=(_phat, _qrel, _qhat, _dq, _dqhat, _Qp, _tau, _dt, _eps),
+        params=(_alpha, _d, _kappa),
+        observables={
+            "local_entropy": expr,
+            "slope": sp.diff(expr, _d),  # explicit derivative = total one at the saddle
+            "H2": BinaryEntropy(_d),
+            "gap": BinaryEntropy(_d) - expr,
+            "q": q,
+            "that_scaled": th,
+            "dQ": dQ,
+        },
+        domains={_phat: REAL, _qrel: UNIT, _qhat: LOG_POSITIVE, _dq: LOG_POSITIVE, _dqhat: LOG_POSITIVE,
+                 _Qp: LOG_POSITIVE, _tau: REAL, _dt: LOG_POSITIVE, _eps: LOG_POSITIVE},
+    )
+
+
 def _free_finite_terms(field):
     """``phi`` of the free reference at finite ``y`` without the ``-y phat p`` term.
 
@@ -256,11 +344,17 @@ def _check(alpha, d, y, reference, kappa):
 
 
 def _require_free(reference: str) -> None:
-    """The constrained reference (``c = 1``) is not available yet: say so plainly."""
+    """The robust ensemble exists for the free reference only: say so plainly."""
     if reference != "free":
+        raise ValueError("reference must be 'free' for the robust ensemble; got 'solution'")
+
+
+def _require_available(reference: str, y: float) -> None:
+    """The constrained reference (``c = 1``) is available at ``y = inf`` only."""
+    if reference == "solution" and y != math.inf:
         raise ValueError(
-            "reference='solution' (reference constrained to be a solution) is not available yet; "
-            "reference must be 'free'"
+            "reference='solution' is available at y = inf only (finite y with the constrained "
+            "reference is not implemented yet); use y=math.inf or reference='free'"
         )
 
 
@@ -295,8 +389,9 @@ class LocalEntropy:
     y : float
         Large-deviation parameter, ``> 0`` or ``math.inf`` (its own scaling limit).
     reference : {"free", "solution"}
-        Whether the reference must itself be a solution.  Only ``"free"`` is
-        available so far: ``"solution"`` raises ``ValueError`` (see the project notes).
+        Whether the reference must itself be a solution.  ``"solution"`` is available at
+        ``y = inf`` (finite ``y`` raises ``ValueError``): its saddle point is found from
+        the free one (see :func:`local_entropy_curve` for its branch).
     kappa : float
         Margin ``>= 0``.
 
@@ -319,7 +414,7 @@ class LocalEntropy:
 
     def __post_init__(self):
         _check(self.alpha, self.d, self.y, self.reference, self.kappa)
-        _require_free(self.reference)
+        _require_available(self.reference, self.y)
 
     @property
     def is_limit(self) -> bool:
@@ -327,10 +422,13 @@ class LocalEntropy:
 
     @property
     def on_plateau(self) -> bool:
-        """``y = inf`` and ``d >= d*``: the flat part ``S_I = s(alpha)``."""
-        return self.is_limit and self.d >= gardner_end_point(self.alpha, self.kappa)[0]
+        """Free reference, ``y = inf`` and ``d >= d*``: the flat part ``S_I = s(alpha)``."""
+        return (self.reference == "free" and self.is_limit
+                and self.d >= gardner_end_point(self.alpha, self.kappa)[0])
 
     def free_entropy(self) -> FreeEntropy:
+        if self.reference == "solution":
+            return solution_reference_inf_free_entropy()
         if self.on_plateau:
             return gardner_plateau_free_entropy()
         return free_reference_inf_free_entropy() if self.is_limit else free_reference_free_entropy()
@@ -340,6 +438,8 @@ class LocalEntropy:
         return base if self.is_limit else base + (float(self.y),)
 
     def initial_guess(self) -> dict:
+        if self.reference == "solution":
+            return _solution_inf_guess(self.alpha, self.d, self.kappa)
         if self.on_plateau:
             return dict(_gardner(float(self.alpha), float(self.kappa)).order)
         if self.is_limit:
@@ -370,6 +470,73 @@ def _finite_from_inf(order: dict, y: float) -> dict:
         "qhat0": qhat,
         "qhat1": qhat + order["dqhat"] / y,
     }
+
+
+# Below this Qp the reference's constraint changes S_I by less than ~3e-10 (measured:
+# S_I(free) - S_I(solution) ~ 0.3 Qp) and the constrained saddle tends to the free one;
+# much further down (Qp ~ 1e-19 at alpha = 0.5, d = 0.05) the constrained equations are
+# no longer resolved by the quadrature.
+_QP_INACTIVE = 1e-9
+
+
+def _solution_anchor(d_star: float) -> float:
+    """Where the constrained ``y = inf`` branch is started (well inside it)."""
+    return round(0.6 * d_star, 6)
+
+
+def _solution_from_free(order: dict, d: float) -> dict:
+    """Start for the constrained ``y = inf`` saddle from the free one at the same point.
+
+    In the limit ``Qp, Th -> 0`` the constrained equations give ``dt = E[sign(z) h]/qhat
+    = sqrt(2/pi)/sqrt(qhat)`` and ``dQ = 2 E[delta(mu)] = 2 G(0)/(sqrt(qhat) m)`` with
+    ``m = tanh(phat + U)`` the slope of ``(c+ - c-)/2`` at ``z = 0``; ``Qp ~ 1e-5`` and
+    ``Th/Qp ~ 20`` are the orders of magnitude measured at ``d ~ 0.6 d*``.
+    """
+    p = 1 - 2 * d
+    qhat, phat, dqhat, dq = order["qhat"], order["phat"], order["dqhat"], order["dq"]
+    m = math.tanh(abs(phat) + float(_special.cosh_argmax(abs(phat), dqhat)))
+    dt = math.sqrt(2 / math.pi) / math.sqrt(qhat)
+    dQ = 2 / (math.sqrt(2 * math.pi) * math.sqrt(qhat) * max(m, 1e-3))
+    eps = dQ - dt**2 / dq
+    return {"phat": phat, "qrel": min(max((order["q"] - p * p) / (1 - p * p), 1e-3), 0.999), "qhat": qhat,
+            "dq": dq, "dqhat": dqhat, "Qp": 1e-5, "tau": 20.0, "dt": dt, "eps": eps if eps > 0 else 0.1 * dQ}
+
+
+def _free_from_solution(order: dict, d: float) -> dict:
+    """The free saddle's coordinates from a constrained one (``Qp -> 0`` limit)."""
+    p = 1 - 2 * d
+    return {"phat": order["phat"], "q": p * p + (1 - p * p) * order["qrel"], "qhat": order["qhat"],
+            "dq": order["dq"], "dqhat": order["dqhat"]}
+
+
+def _solution_start(alpha: float, kappa: float) -> SaddlePoint:
+    """Constrained ``y = inf`` saddle at the anchor ``0.6 d*``, from the free one there."""
+    anchor = _solution_anchor(gardner_end_point(alpha, kappa)[0])
+    free = solve(LocalEntropy(alpha, anchor, math.inf, "free", kappa))
+    return solve(LocalEntropy(alpha, anchor, math.inf, "solution", kappa), init=_solution_from_free(free.order, anchor))
+
+
+def _solution_inf_guess(alpha: float, d: float, kappa: float) -> dict:
+    """Start for the constrained ``y = inf`` saddle at ``d``: continuation from the anchor."""
+    start = _solution_start(alpha, kappa)
+    if abs(start.params.d - d) < 1e-12 or not start.success:
+        return dict(start.order)
+    curve = continuation(start.params, "d", [start.params.d, d], init=start, max_step=_D_STEP)
+    good = [p for p in curve.points if p.success]
+    return dict(good[-1].order)
+
+
+def _solution_closes(last: SaddlePoint, failed: SaddlePoint) -> str | None:
+    """Why the constrained ``y = inf`` branch cannot be followed to larger ``d``.
+
+    Towards the free end point ``d*`` the constrained branch has ``phat, dq -> 0`` and
+    ``S_I -> s(alpha)``; it closes just beyond ``d*`` (the reference's noise ``dQ``
+    diverges there).
+    """
+    if last.order.get("dq", 1.0) < 0.01:
+        return (f"end of the constrained y = inf branch near d = {last.params.d:.4g}: S_I = "
+                f"{last['local_entropy']:.7f} approaches s(alpha) (dq -> 0); no constrained saddle point beyond it")
+    return None
 
 
 def _branch_start(d_star: float) -> float:
@@ -422,9 +589,9 @@ def _slope_vanishes(last: SaddlePoint, failed: SaddlePoint) -> str | None:
     reference aligned with its cloud requires ``phat >= 0``: the RS ``y = inf`` curve
     has a gap in ``d`` (PRL 115, 128101: the curves stop being monotonic).
     """
-    phat, dqhat = last.order.get("phat"), last.order.get("dqhat")
-    if phat is not None and dqhat is not None and abs(phat) < 0.05 and dqhat > 1.0:
-        return (f"no RS saddle point with phat > 0: the y = inf branch reaches phat = dS_I/dd / 2 = 0 "
+    slope, dqhat = last.observables.get("slope"), last.order.get("dqhat")
+    if slope is not None and dqhat is not None and abs(slope) < 0.1 and dqhat > 1.0:
+        return (f"no RS saddle point with phat > 0: the y = inf branch reaches dS_I/dd = 0 "
                 f"near d = {last.params.d:.4g} (alpha above the monotonicity threshold alpha_U)")
     return None
 
@@ -467,8 +634,11 @@ def local_entropy_curve(alpha: float, d_values, *, y: float = math.inf, referenc
     d_values = np.asarray(d_values, dtype=float)
     for v in d_values:
         _check(alpha, v, y, reference, kappa)
+    _require_available(reference, y)
     d_star, _ = gardner_end_point(alpha, kappa)
     limit = y == math.inf
+    if reference == "solution":
+        return _solution_curve(alpha, d_values, kappa, solve_kwargs)
     points: dict[int, SaddlePoint] = {}
 
     def follow(idx, spec, start, end_of_branch, anchor=None):
@@ -508,6 +678,68 @@ def local_entropy_curve(alpha: float, d_values, *, y: float = math.inf, referenc
             for i in up:  # inside the gap: keep the reason of the branch from above
                 if not points[i].success and "phat > 0" in points[i].message:
                     points[i] = gap_reason[i]
+    return Curve(param="d", values=d_values, points=tuple(points[i] for i in range(len(d_values))))
+
+
+def _solution_curve(alpha: float, d_values: np.ndarray, kappa: float, solve_kwargs: dict) -> Curve:
+    """``y = inf`` curve with the reference constrained to be a solution.
+
+    Followed from ``0.6 d*`` up to where it closes on ``s(alpha)`` (just beyond ``d*``)
+    and down.  Going down ``Qp`` (the reference's conjugate) vanishes like
+    ``exp(-c/d)``, and with it the cost of the constraint: once ``Qp < 1e-9`` the
+    remaining points are the free-reference saddle (the ``Qp -> 0`` limit of the
+    constrained equations; the difference in ``S_I`` is ~0.3 Qp < 3e-10), said in
+    their message.  Above ``alpha_U`` the branch ends where the slope vanishes; the
+    disconnected dense branch is computed for the free reference only.
+    """
+    start = _solution_start(alpha, kappa)
+    anchor = start.params.d
+    points: dict[int, SaddlePoint] = {}
+    if not start.success:
+        for i, v in enumerate(d_values):
+            points[i] = _not_attempted(LocalEntropy(alpha, float(v), math.inf, "solution", kappa),
+                                       "no constrained saddle point at the anchor d = 0.6 d*", start)
+        return Curve(param="d", values=d_values, points=tuple(points[i] for i in range(len(d_values))))
+    up = sorted((i for i, v in enumerate(d_values) if v >= anchor), key=lambda i: d_values[i])
+    if up:
+        # dq vanishes linearly towards the end: short steps (0.005) to get close to it.
+        curve = continuation(start.params, "d", [anchor] + [float(d_values[i]) for i in up], init=start,
+                             max_step=0.005, end_of_branch=_solution_closes, **solve_kwargs)
+        points.update(zip(up, curve.points[1:]))
+    down = sorted((i for i, v in enumerate(d_values) if v < anchor), key=lambda i: -d_values[i])
+    # Step down through waypoints, checking Qp at each one.
+    stops, v = [], anchor
+    while down and v > d_values[down[-1]]:
+        v = max(v - _D_STEP(v), float(d_values[down[-1]]))
+        stops.append(v)
+    stops = sorted(set(stops) | {float(d_values[i]) for i in down}, reverse=True)
+    last = start
+    for k, d in enumerate(stops):
+        targets = [i for i in down if d_values[i] == d]
+        pt = continuation(last.params, "d", [last.params.d, d], init=last, max_step=_D_STEP,
+                          end_of_branch=_branch_end, **solve_kwargs).points[-1]
+        if not pt.success:
+            reason = pt.message
+            if "phat > 0" in reason:
+                reason += "; the disconnected dense branch is computed for reference='free' only"
+            for j in down:
+                if j not in points:
+                    points[j] = _not_attempted(LocalEntropy(alpha, float(d_values[j]), math.inf, "solution", kappa),
+                                               reason)
+            break
+        for i in targets:
+            points[i] = pt
+        last = pt
+        rest = [j for j in down if j not in points]
+        if pt.order["Qp"] < _QP_INACTIVE and rest:
+            note = (f"reference constraint inactive (Qp = {pt.order['Qp']:.1e} < {_QP_INACTIVE:g} at d = {d:.4g}): "
+                    f"free-reference saddle, above the constrained one by ~0.3 Qp (measured)")
+            spec = LocalEntropy(alpha, d, math.inf, "free", kappa)
+            curve = continuation(spec, "d", [d] + [float(d_values[j]) for j in rest], init=_free_from_solution(pt.order, d),
+                                 max_step=_D_STEP, end_of_branch=_branch_end, **solve_kwargs)
+            for j, fp in zip(rest, curve.points[1:]):
+                points[j] = dataclasses.replace(fp, message=f"{fp.message}; {note}")
+            break
     return Curve(param="d", values=d_values, points=tuple(points[i] for i in range(len(d_values))))
 
 
