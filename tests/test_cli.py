@@ -90,3 +90,12 @@ def test_curve_commands_reject_bad_input_in_one_line(args, word):
     r = run(*args)
     assert r.returncode == 2
     assert word in r.stderr and len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+
+
+def test_local_entropy_with_the_reference_a_solution():
+    # independent scratch solver of the constrained y = inf equations: 0.10886367061953794
+    r = run("local-entropy", "--alpha", "0.7", "--d", "0.1", "--reference", "solution", "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["success"] == [True]
+    assert abs(out["local_entropy"][0] - 0.10886367061953794) < 1e-9
