@@ -1,10 +1,14 @@
 """Simulated binary perceptrons that check the theory: random instances, exact
 enumeration (meet in the middle, N up to 34), belief propagation (Bethe entropy,
-local entropy around a reference)."""
+local entropy around a reference), learning algorithms (each returns a ``SolverResult``)."""
 
 from .bp import BPResult, LocalEntropyBP, bethe_entropy, local_entropy_bp, run_bp
 from .enumerate import count_solutions, distance_histogram, entropy_per_weight, enumerate_solutions, sample_solutions
+from ._solver_result import SolverResult
+from .annealing import replicated_simulated_annealing, simulated_annealing
 from .instances import Instance, load_instance, random_instance
+from .online import cp_r, sbpi
+from .stochastic import stochastic_gd
 
 __all__ = [
     "BPResult",
@@ -20,4 +24,10 @@ __all__ = [
     "random_instance",
     "run_bp",
     "sample_solutions",
+    "SolverResult",
+    "cp_r",
+    "replicated_simulated_annealing",
+    "sbpi",
+    "simulated_annealing",
+    "stochastic_gd",
 ]
