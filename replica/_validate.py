@@ -24,6 +24,13 @@ def real(name: str, value, *, lower=-math.inf, upper=math.inf, lower_open=False,
     return value
 
 
+def integer(name: str, value, *, lower: int) -> int:
+    """``value`` as an int ``>= lower``, or a ValueError that says so (bools are refused)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < lower:
+        raise ValueError(f"{name} must be an integer >= {lower}, got {value!r}")
+    return int(value)
+
+
 def choice(name: str, value, allowed) -> str:
     if value not in allowed:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}")

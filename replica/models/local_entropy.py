@@ -58,7 +58,7 @@ import numpy as np
 import sympy as sp
 
 from .. import _validate
-from ..quadrature import QuadratureOptions, gaussian_expectation
+from ..quadrature import gaussian_expectation
 from ..solve import SaddlePoint, solve
 from .. import special as _special
 from ..sweep import Curve, Threshold, _not_attempted, continuation

@@ -36,14 +36,13 @@ ensembles to basic algorithmic schemes", PNAS 113, E7655 (2016), arXiv:1605.0644
 from __future__ import annotations
 
 import math
-import numbers
 import time
 
 import numpy as np
 
-from .._validate import real
+from .._validate import integer, real
 from ._solver_result import SolverResult
-from .instances import Instance
+from .instances import Instance, as_instance
 
 __all__ = ["simulated_annealing", "replicated_simulated_annealing"]
 
@@ -55,18 +54,6 @@ _CAP = 1e8
 # ----------------------------------------------------------------------------------------
 # helpers
 # ----------------------------------------------------------------------------------------
-
-def _check_instance(instance) -> Instance:
-    if not isinstance(instance, Instance):
-        raise ValueError(f"instance must be a replica.sampler.Instance, got {type(instance).__name__}")
-    return instance
-
-
-def _positive_int(name: str, value, lower: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < lower:
-        raise ValueError(f"{name} must be an integer >= {lower}, got {value!r}")
-    return int(value)
-
 
 def _columns(instance: Instance) -> np.ndarray:
     """2 sigma^mu xi^mu_i as a contiguous int64 array (N, P): row i is what a flip of W_i
@@ -136,10 +123,10 @@ def simulated_annealing(instance: Instance, *, rng=None, beta0: float = 0.5, bet
         number of sweeps started; ``extra`` holds ``energy`` (of the returned weights),
         ``final_beta``, ``accepted`` (number of accepted flips).
     """
-    instance = _check_instance(instance)
+    instance = as_instance(instance)
     beta0 = real("beta0", beta0, lower=0.0, lower_open=True)
     beta_rate = real("beta_rate", beta_rate, lower=0.0)
-    max_sweeps = _positive_int("max_sweeps", max_sweeps)
+    max_sweeps = integer("max_sweeps", max_sweeps, lower=1)
     gen = np.random.default_rng(rng)
     n = instance.n
     start = time.perf_counter()
@@ -259,13 +246,13 @@ def replicated_simulated_annealing(instance: Instance, *, y: int = 3, rng=None, 
         final replicas, int8 (y, N)), ``final_beta``, ``final_gamma``,
         ``overlap`` (mean over i of |S_i| / y at the end), ``accepted``.
     """
-    instance = _check_instance(instance)
-    y = _positive_int("y", y)
+    instance = as_instance(instance)
+    y = integer("y", y, lower=1)
     gamma0 = real("gamma0", gamma0, lower=0.0)
     gamma_rate = real("gamma_rate", gamma_rate, lower=0.0)
     beta0 = real("beta0", beta0, lower=0.0, lower_open=True)
     beta_rate = real("beta_rate", beta_rate, lower=0.0)
-    max_sweeps = _positive_int("max_sweeps", max_sweeps)
+    max_sweeps = integer("max_sweeps", max_sweeps, lower=1)
     gen = np.random.default_rng(rng)
     n = instance.n
     start = time.perf_counter()

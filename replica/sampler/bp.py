@@ -91,17 +91,16 @@ C. Baldassi et al., PNAS 113, E7655 (2016).
 from __future__ import annotations
 
 import math
-import numbers
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
-from .._validate import real
+from .._validate import integer, real
 from ..solve import ConvergenceError, ConvergenceWarning
 from . import _bp_kernels as _k
-from .instances import Instance
+from .instances import Instance, as_instance
 
 __all__ = ["BPResult", "LocalEntropyBP", "run_bp", "bethe_entropy", "local_entropy_bp", "kappa_effective"]
 
@@ -194,12 +193,6 @@ class LocalEntropyBP:
 # --- input checks ----------------------------------------------------------------------
 
 
-def _check_instance(instance):
-    if not isinstance(instance, Instance):
-        raise ValueError(f"instance must be a replica.sampler.Instance, got {type(instance).__name__}")
-    return instance
-
-
 def _check_reference(reference, n):
     ref = np.asarray(reference)
     if ref.shape != (n,) or not np.issubdtype(ref.dtype, np.number) or not np.all(np.abs(ref) == 1):
@@ -212,12 +205,6 @@ def _check_field(field, n):
     if h.shape != (n,) or not np.all(np.isfinite(h)):
         raise ValueError(f"field must be a finite real vector of length N = {n}, got shape {h.shape}")
     return h
-
-
-def _check_count(name, value, lower):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < lower:
-        raise ValueError(f"{name} must be an integer >= {lower}, got {value!r}")
-    return int(value)
 
 
 def _total_field(n, field, reference, gamma):
@@ -398,15 +385,15 @@ def run_bp(
     Mézard & Montanari (2009), ch. 14 (Bethe free entropy); the module docstring gives
     the formulas used.
     """
-    _check_instance(instance)
+    as_instance(instance)
     n = instance.n
     h, ref, gamma = _total_field(n, field, reference, gamma)
     damping = real("damping", damping, lower=0.0, upper=1.0, upper_open=True)
     tol = real("tol", tol, lower=0.0, lower_open=True)
-    max_iter = _check_count("max_iter", max_iter, 1)
-    workers = _check_count("workers", workers, 1)
+    max_iter = integer("max_iter", max_iter, lower=1)
+    workers = integer("workers", workers, lower=1)
     if block_size is not None:
-        block_size = _check_count("block_size", block_size, 1)
+        block_size = integer("block_size", block_size, lower=1)
     graph = _Graph(instance, h, bool(continuity), workers, block_size)
     u = _initial_messages(graph, init, rng)
 
@@ -528,7 +515,7 @@ def local_entropy_bp(
     as a large deviation of the reference field, S(d) = phi - gamma rho);
     Mézard & Montanari (2009), ch. 14 (Bethe free entropy).
     """
-    _check_instance(instance)
+    as_instance(instance)
     ref = _check_reference(reference, instance.n)
     if (gammas is None) == (d_values is None):
         raise ValueError("give exactly one of gammas and d_values")

@@ -24,11 +24,11 @@ True
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
 from . import _enumeration_kernels as K
+from .._validate import integer
 from .instances import Instance
 
 __all__ = ["MAX_N", "count_solutions", "distance_histogram", "enumerate_solutions",
@@ -61,12 +61,6 @@ def _check_reference(reference, n: int) -> np.ndarray:
     if not real or not np.all(np.abs(ref) == 1):
         raise ValueError("reference must contain only -1 and +1")
     return ref
-
-
-def _check_count(name: str, value, lower: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < lower:
-        raise ValueError(f"{name} must be an integer >= {lower}, got {value!r}")
-    return int(value)
 
 
 def _index(weights: np.ndarray) -> int:
@@ -179,7 +173,7 @@ def enumerate_solutions(instance, *, max_solutions: int = MAX_SOLUTIONS) -> np.n
 
 
 def _enumerate(instance, max_solutions: int, n2: int | None = None) -> np.ndarray:
-    max_solutions = _check_count("max_solutions", max_solutions, 0)
+    max_solutions = integer("max_solutions", max_solutions, lower=0)
     kern = _kernel(instance, n2=n2)
     a_parts, b_parts, found = [], [], 0
     for first, bits in kern.blocks():
@@ -228,7 +222,7 @@ def sample_solutions(instance, size: int, *, rng=None) -> np.ndarray:
 
 
 def _sample(instance, size: int, rng, n2: int | None = None) -> np.ndarray:
-    size = _check_count("size", size, 0)
+    size = integer("size", size, lower=0)
     kern = _kernel(instance, n2=n2)
     counts = kern.counts_per_a()
     cum = np.cumsum(counts)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .._validate import choice, real
+from .._validate import choice, integer, real
 
 __all__ = ["Instance", "random_instance", "load_instance"]
 
@@ -135,6 +135,13 @@ class Instance:
                        kind=str(f["kind"]), kappa=float(f["kappa"]))
 
 
+def as_instance(value) -> Instance:
+    """``value`` if it is an :class:`Instance`, else a ValueError naming ``instance``."""
+    if not isinstance(value, Instance):
+        raise ValueError(f"instance must be a replica.sampler.Instance, got {type(value).__name__}")
+    return value
+
+
 def load_instance(path) -> Instance:
     """Read an instance from a ``.npz`` file written by :meth:`Instance.save`."""
     return Instance.load(path)
@@ -162,8 +169,7 @@ def random_instance(n: int, alpha: float, *, rng=None, kind: str = "storage", ka
     ----------
     E. Gardner, J. Phys. A 21, 257 (1988); G. Györgyi, Phys. Rev. A 41, 7097 (1990).
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be an integer >= 1, got {n!r}")
+    n = integer("n", n, lower=1)
     alpha = real("alpha", alpha, lower=0.0)
     choice("kind", kind, KINDS)
     if kind == "teacher" and n % 2 == 0:

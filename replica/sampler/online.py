@@ -53,23 +53,11 @@ import time
 
 import numpy as np
 
-from .._validate import real
+from .._validate import integer, real
 from ._solver_result import SolverResult
-from .instances import Instance
+from .instances import as_instance
 
 __all__ = ["sbpi", "cp_r", "default_hidden_range", "default_p_r"]
-
-
-def _check_instance(instance):
-    if not isinstance(instance, Instance):
-        raise ValueError(f"instance must be a replica.sampler.Instance, got {type(instance).__name__}")
-    return instance
-
-
-def _positive_int(name, value, *, lower=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < lower:
-        raise ValueError(f"{name} must be an integer >= {lower}, got {value!r}")
-    return int(value)
 
 
 def _hidden_range(value):
@@ -175,11 +163,11 @@ def sbpi(instance, *, rng=None, theta_m: float = 1.0, p_s: float = 0.3, hidden_r
     Measured with these defaults (storage, kappa = 0): N = 1001 solves alpha = 0.72 in a
     few hundred epochs (2 of 2 instances), consistent with the capacity ~0.7 reported.
     """
-    _check_instance(instance)
+    as_instance(instance)
     theta_m = real("theta_m", theta_m, lower=0.0)
     p_s = real("p_s", p_s, lower=0.0, upper=1.0)
     hidden_range = _hidden_range(default_hidden_range(instance.n) if hidden_range is None else hidden_range)
-    max_epochs = _positive_int("max_epochs", max_epochs)
+    max_epochs = integer("max_epochs", max_epochs, lower=1)
     hr = float(hidden_range)
 
     def step(x, d, h, w, u):
@@ -244,13 +232,13 @@ def cp_r(instance, *, rng=None, p_r: float | None = None, theta: float = 3.0, hi
     the simplified form of SBPI in the teacher-student setting; the defaults are
     reconstructions (module docstring).
     """
-    _check_instance(instance)
+    as_instance(instance)
     if p_r is None:
         p_r = default_p_r(instance.n)
     p_r = real("p_r", p_r, lower=0.0, upper=1.0)
     theta = real("theta", theta, lower=0.0)
     hidden_range = _hidden_range(default_hidden_range(instance.n) if hidden_range is None else hidden_range)
-    max_epochs = _positive_int("max_epochs", max_epochs)
+    max_epochs = integer("max_epochs", max_epochs, lower=1)
     hr = float(hidden_range)
 
     def step(x, d, h, w, u):

@@ -32,15 +32,14 @@ N = 201 solves alpha = 0.6 in 5/5 and alpha = 0.7 in 1/5.
 from __future__ import annotations
 
 import math
-import numbers
 import time
 
 import numpy as np
 from scipy.special import erfcx, log_ndtr
 
-from .._validate import real
+from .._validate import integer, real
 from ._solver_result import SolverResult
-from .instances import Instance
+from .instances import as_instance
 
 __all__ = ["stochastic_gd"]
 
@@ -99,12 +98,9 @@ def stochastic_gd(instance, *, rng=None, lr: float = 0.5, max_epochs: int = 2000
     alpha = 0.6 in tens of epochs, lr = 0.03 needs ~10^3 epochs and lr = 3 saturates
     every |m_i| = 1 before a solution is reached.
     """
-    if not isinstance(instance, Instance):
-        raise ValueError(f"instance must be a replica.sampler.Instance, got {type(instance).__name__}")
+    as_instance(instance)
     lr = real("lr", lr, lower=0.0, lower_open=True)
-    if isinstance(max_epochs, bool) or not isinstance(max_epochs, numbers.Integral) or max_epochs < 1:
-        raise ValueError(f"max_epochs must be an integer >= 1, got {max_epochs!r}")
-    max_epochs = int(max_epochs)
+    max_epochs = integer("max_epochs", max_epochs, lower=1)
     n = instance.n
     init_std = 1.0 / math.sqrt(n) if init_std is None else real("init_std", init_std, lower=0.0)
 
