@@ -28,10 +28,17 @@ class Check:
     tolerance: float
     source: str
     discrepancy: str | None = None  # a documented, investigated disagreement
+    relation: str = "=="  # "==": |ours - reference| <= tolerance; ">=" / "<=": a bound (tolerance 0)
 
     @property
     def agrees(self) -> bool:
-        return self.ours is not None and math.isfinite(self.ours) and abs(self.ours - self.reference) <= self.tolerance
+        if self.ours is None or not math.isfinite(self.ours):
+            return False
+        if self.relation == ">=":
+            return self.ours >= self.reference
+        if self.relation == "<=":
+            return self.ours <= self.reference
+        return abs(self.ours - self.reference) <= self.tolerance
 
     @property
     def passed(self) -> bool:
@@ -55,6 +62,15 @@ class Table:
         self.rows.append(row)
         return row
 
+    def bound(self, quantity, ours, relation, reference, source, discrepancy=None) -> Check:
+        """An inequality ``ours >= reference`` or ``ours <= reference`` (relation ">=" / "<=")."""
+        if relation not in (">=", "<="):
+            raise ValueError(f"relation must be '>=' or '<=', got {relation!r}")
+        row = Check(quantity, float(reference), None if ours is None else float(ours), 0.0, source, discrepancy,
+                    relation)
+        self.rows.append(row)
+        return row
+
     def print(self) -> None:
         print(f"\n== {self.title} ==")
         header = f"{'quantity':<44} {'reference':>16} {'ours':>18} {'|diff|':>9} {'tol':>8}  pass  source"
@@ -62,9 +78,11 @@ class Table:
         print("-" * len(header))
         for r in self.rows:
             ours = "failed" if r.ours is None else f"{r.ours:.12g}"
-            diff = "" if r.ours is None else f"{abs(r.ours - r.reference):.1e}"
+            diff = "" if r.ours is None or r.relation != "==" else f"{abs(r.ours - r.reference):.1e}"
+            ref = f"{r.reference:.12g}" if r.relation == "==" else f"{r.relation} {r.reference:.6g}"
+            tol = f"{r.tolerance:.0e}" if r.relation == "==" else "bound"
             print(
-                f"{r.quantity:<44} {r.reference:>16.12g} {ours:>18} {diff:>9} {r.tolerance:>8.0e}  "
+                f"{r.quantity:<44} {ref:>16} {ours:>18} {diff:>9} {tol:>8}  "
                 f"{self._status(r):<4}  {r.source}"
             )
         n_bad = sum(not r.passed for r in self.rows)

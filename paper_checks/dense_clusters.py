@@ -12,7 +12,6 @@ docs/physics.md and values of an independent scratch solver (issue-3 notes).
 
 from __future__ import annotations
 
-import math
 import os
 import sys
 import warnings

@@ -17,6 +17,7 @@ from .solve import ConvergenceWarning, SaddlePoint, solve
 from .sweep import Curve
 from ._cli_args import parse_float as _float
 from ._cli_sample import add_sample_parser
+from ._cli_solve import add_solve_parser
 
 __all__ = ["main"]
 
@@ -190,6 +191,7 @@ def _parser() -> argparse.ArgumentParser:
     le.set_defaults(run=_cmd_local_entropy)
 
     add_sample_parser(sub)  # replica sample instance|count|histogram|bp
+    add_solve_parser(sub)  # replica solve --algorithm NAME ...
     return p
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import os
 import threading
 import warnings
 from typing import Callable, Sequence
@@ -116,7 +117,8 @@ class _NumpyCodegen:
     def fresh(self, prefix: str) -> str:
         return f"{prefix}{next(self._ids)}"
 
-    def block(self, exprs, names: dict, indent: str) -> tuple[list[str], list[str]]:
+    def block(self, exprs, names: dict, indent: str, depth: int = 0,
+              split: str | None = None) -> tuple[list[str], list[str]]:
         """Lines computing ``exprs`` in a scope where ``names`` are defined.
 
         Expectations are computed here as soon as every symbol they depend on is in
@@ -124,11 +126,14 @@ class _NumpyCodegen:
         the enclosing field (they are hoisted out instead of being recomputed on every
         node).  Innermost ready expectations go first; expectations sharing a field
         and features share one group function (one rule).  Returns the lines and the
-        generated names holding the results.
+        generated names holding the results.  ``depth`` counts the enclosing integrals;
+        ``split`` names the node variable of the enclosing top-level integral: calls of
+        the integrals nested in it then share its nodes among threads (``_threaded``).
         """
         exprs = [sp.sympify(e) for e in exprs]
         lines: list[str] = []
         names = dict(names)
+        on_nodes = {split} if split is not None else set()  # names carrying the split node axis
         while True:
             nodes = _all_expectations(exprs)
             scope = set(names)
@@ -144,15 +149,22 @@ class _NumpyCodegen:
             scope_names = dict(names)  # what this round's group functions can see
             visible = list(scope_names)
             for (var, feats), members in groups.items():
-                fname = self.group_function(var, feats, members, visible, scope_names)
+                fname = self.group_function(var, feats, members, visible, scope_names, top=depth == 0)
                 outs = []
                 for m in members:
                     sym = sp.Dummy("e")
                     placeholders[m] = sym
                     outs.append(self.fresh("_e"))
                     names[sym] = outs[-1]
-                args = ", ".join([scope_names[v] for v in visible] + ["_opts"])
-                lines.append(f"{indent}{', '.join(outs)}, = {fname}({args})")
+                args = [scope_names[v] for v in visible] + ["_opts"]
+                if split is not None:  # one level down from the top: split the outer nodes
+                    # the node variable and the integrals already computed on its nodes
+                    cut = tuple(i for i, a in enumerate(args) if a in on_nodes)
+                    call = f"_threaded({fname}, {cut}, {', '.join(args)})"
+                    on_nodes.update(outs)
+                else:
+                    call = f"{fname}({', '.join(args)})"
+                lines.append(f"{indent}{', '.join(outs)}, = {call}")
             exprs = [e.xreplace(placeholders) for e in exprs]
         temps, reduced = sp.cse(exprs, symbols=sp.numbered_symbols("t", cls=sp.Dummy), order="none")
         printer = _Printer(names)
@@ -166,7 +178,7 @@ class _NumpyCodegen:
             results.append(r)
         return lines, results
 
-    def group_function(self, var, feats, members, visible, names) -> str:
+    def group_function(self, var, feats, members, visible, names, top: bool = False) -> str:
         fname = self.fresh("_group")
         inner_names = dict(names)
         zname = self.fresh("_z")
@@ -182,7 +194,8 @@ class _NumpyCodegen:
         )
         for v in visible:
             lines.append(f"    {names[v]} = _lift({names[v]})")
-        body, results = self.block([m.integrand for m in members], inner_names, "    ")
+        body, results = self.block([m.integrand for m in members], inner_names, "    ", depth=1 if top else 2,
+                                   split=zname if top else None)
         lines.extend(body)
         sums = [f"{'_lse' if isinstance(m, LogGaussE) else '_esum'}({r}, _wts)" for m, r in zip(members, results)]
         lines.append("    return (" + ", ".join(sums) + ",)")
@@ -200,7 +213,53 @@ def _all_expectations(exprs) -> list:
     return list(found)
 
 
+_POOL = None  # shared by every compiled function; created on first use
+
+
+def _threaded(fn, cut, *args):
+    """``fn(*args)`` with the outer nodes shared among ``opts.threads`` threads: the
+    arguments at the positions ``cut`` (the node variable, first, and values computed on
+    its nodes) are split along their last axis, and the outputs (one value per outer
+    node) joined along it, so the result equals the unthreaded one up to the last-bit
+    rounding of the BLAS inner sums."""
+    global _POOL
+    opts = args[-1]
+    z = args[cut[0]]
+    n = numpy.shape(z)[-1] if numpy.ndim(z) else 0
+    if any(numpy.shape(args[k])[-1:] != (n,) for k in cut):
+        return fn(*args)
+    parts = min(opts.threads, n // _MIN_NODES_PER_THREAD)
+    if parts < 2:
+        return fn(*args)
+    if _POOL is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _POOL = ThreadPoolExecutor(max(2, os.cpu_count() or 2), thread_name_prefix="replica-quad")
+    cuts = numpy.linspace(0, n, parts + 1).astype(int)
+    jobs = []
+    for a, b in zip(cuts[:-1], cuts[1:]):
+        chunk = list(args)
+        for k in cut:
+            chunk[k] = args[k][..., a:b]
+        jobs.append(_POOL.submit(_quiet, fn, chunk))
+    outs = [job.result() for job in jobs]
+    sizes = numpy.diff(cuts)
+    if not all(numpy.ndim(v) and numpy.shape(v)[-1] == m for o, m in zip(outs, sizes) for v in o):
+        return fn(*args)  # an output without the node axis: cannot be joined, run whole
+    return tuple(numpy.concatenate([o[i] for o in outs], axis=-1) for i in range(len(outs[0])))
+
+
+def _quiet(fn, args):
+    """``fn(*args)`` under the caller's ``errstate(all="ignore")`` (errstate is per thread)."""
+    with numpy.errstate(all="ignore"):
+        return fn(*args)
+
+
+# an outer node carries a whole inner rule (~10^2-10^3 nodes): a few per thread suffice
+_MIN_NODES_PER_THREAD = 8
+
 _NAMESPACE = {
+    "_threaded": _threaded,
     "numpy": numpy,
     "_special": _special,
     "_rule": _rule,

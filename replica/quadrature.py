@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
@@ -75,6 +76,12 @@ class QuadratureOptions:
         Gauss–Hermite (their nearest complex singularity is then ~``width`` away from
         the real axis, and 120 nodes converge to machine precision); ``inf`` always
         splits.
+    threads : int
+        Threads that share the outer nodes of a nested (2-d or deeper) integral (NumPy
+        releases the GIL in its array loops); each inner integral is summed whole and the
+        outer sum runs after joining, so results differ only in the last bit (the BLAS
+        blocking of the inner sums depends on the chunk).  Default: 2, or 1 on a
+        single-core machine.
     """
 
     rule: str = "auto"
@@ -85,6 +92,7 @@ class QuadratureOptions:
     feature_offsets: tuple = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0)
     bridge_points: int = 3
     smooth_width: float = 1.0
+    threads: int = min(2, os.cpu_count() or 1)
 
     def __post_init__(self):
         if self.rule not in ("auto", "composite", "hermite"):
@@ -93,7 +101,7 @@ class QuadratureOptions:
             )
         if int(self.bridge_points) != self.bridge_points or self.bridge_points < 0:
             raise ValueError(f"bridge_points must be a non-negative integer, got {self.bridge_points!r}")
-        for name in ("n_hermite", "n_panel", "base_panels"):
+        for name in ("n_hermite", "n_panel", "base_panels", "threads"):
             value = getattr(self, name)
             if int(value) != value or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")

@@ -150,7 +150,8 @@ class _Attempt:
     nit: int
     method: str
     noise_floor: bool = False  # Newton stalled on floating-point noise close to a zero
-    jacobian: np.ndarray | None = None  # at x, when the method computed it there
+    jacobian: np.ndarray | None = None  # at (or, after chord steps, next to) x, when the method computed it
+    value_gradient: tuple | None = None  # (phi or None, gradient) at x with the solver's rule, when known
 
 
 class _Problem:
@@ -172,8 +173,15 @@ class _Problem:
     def gradient(self, x, quad=None):
         return self.compiled.value_and_gradient(x, self.p, quad or self.quad)[1]
 
+    def value_and_gradient(self, x, quad=None):
+        return self.compiled.value_and_gradient(x, self.p, quad or self.quad)
+
     def gradient_and_jacobian(self, x, quad=None):
         return self.compiled.gradient_and_jacobian(x, self.p, quad or self.quad)
+
+    def value_gradient_and_jacobian(self, x):
+        """(None, g, J) at x: the Jacobian kernel does not compute phi (None = unknown)."""
+        return (None, *self.compiled.gradient_and_jacobian(x, self.p, self.quad))
 
 
 def _scaled(dx, x, coords: StiffCoordinates | None = None) -> float:
@@ -203,13 +211,25 @@ def _newton_step(J, g, D=None):
     return D * dy
 
 
+_CHORD_STEP = 1e-2  # chord steps (kept Jacobian) only after steps smaller than this
+
+
 def _newton(prob: _Problem, x0, tol, maxiter) -> _Attempt:
     """Damped Newton in stiff coordinates with an affine-invariant monotonicity test.
 
     The Newton correction ``dx = -J^-1 g`` is taken in the coordinates of
     :class:`StiffCoordinates`; a step ``t dy`` is accepted when the point stays inside
-    the domains and the simplified correction there, ``J(x)^-1 g(x(y + t dy))``, is
+    the domains and the simplified correction there, ``J^-1 g(x(y + t dy))``, is
     smaller than ``(1 - t/2) |dy|`` (Deuflhard's NLEQ-ERR test); otherwise ``t`` halves.
+
+    The Jacobian (the expensive part: second derivatives of nested integrals) is kept
+    for the next iteration when a small full step (scaled size below ``_CHORD_STEP``)
+    contracted the correction at least fourfold (``theta <= 1/4``: the quadratic regime
+    next to the zero, where a chord step with the old Jacobian still gains several
+    digits); a test that fails with a kept Jacobian recomputes it before any step is
+    shortened, so the damping logic only ever sees fresh Jacobians.  Far from the zero
+    every step gets a fresh Jacobian (a stale one can steer into another basin, e.g. the
+    collapsed ``q -> 1`` branch of the Gardner problem).
     """
     coords = prob.coords
     x = np.array(x0, dtype=float)
@@ -217,18 +237,20 @@ def _newton(prob: _Problem, x0, tol, maxiter) -> _Attempt:
         return _Attempt(x, False, "initial point outside the domain of the order parameters", 0, "newton")
     y = coords.to_y(x)
     x, dxdy = coords.to_x(y)
-    g, J = prob.gradient_and_jacobian(x)
+    phi, g, J = prob.value_gradient_and_jacobian(x)
+    fresh = True  # J was computed at x
     creeping = 0
     for it in range(1, maxiter + 1):
         if not (np.all(np.isfinite(g)) and np.all(np.isfinite(J))):
             return _Attempt(x, False, "non-finite gradient or Jacobian", it, "newton")
         if not np.any(g):
-            return _Attempt(x, True, "gradient exactly zero", it, "newton")
+            return _Attempt(x, True, "gradient exactly zero", it, "newton", value_gradient=(phi, g))
         dx = _newton_step(J, g, dxdy)
         if _scaled(dx, x, coords) < tol:
             # Return the point where the step was measured: its accuracy is that step
             # (taking it would gain nothing measurable near the floating-point floor).
-            return _Attempt(x, True, f"Newton converged (step {_scaled(dx, x, coords):.1e})", it, "newton", jacobian=J)
+            return _Attempt(x, True, f"Newton converged (step {_scaled(dx, x, coords):.1e})", it, "newton",
+                            jacobian=J, value_gradient=(phi, g))
         dy = dx / dxdy
         scale = 1.0 + np.abs(y)
         size = np.linalg.norm(dy / scale)
@@ -239,12 +261,25 @@ def _newton(prob: _Problem, x0, tol, maxiter) -> _Attempt:
             trial_y = y + t * dy
             trial_x, trial_d = coords.to_x(trial_y)
             if prob.inside(trial_x):
-                # The trial's Jacobian is the next iteration's if the step is accepted.
-                g_trial, J_trial = prob.gradient_and_jacobian(trial_x)
+                phi_trial, g_trial = prob.value_and_gradient(trial_x)
                 if np.all(np.isfinite(g_trial)):
                     dy_bar = _newton_step(J, g_trial, dxdy) / trial_d
-                    if np.linalg.norm(dy_bar / scale) <= (1.0 - 0.5 * t) * size:
+                    theta = np.linalg.norm(dy_bar / scale) / size
+                    if theta <= 1.0 - 0.5 * t:
                         break
+            if not fresh:
+                # The kept Jacobian may be what failed: recompute it and redo the step.
+                phi, g, J = prob.value_gradient_and_jacobian(x)
+                fresh = True
+                dx = _newton_step(J, g, dxdy)
+                dy = dx / dxdy
+                size = np.linalg.norm(dy / scale)
+                if not (np.isfinite(size) and np.all(np.isfinite(J))):
+                    return _Attempt(x, False, "singular Jacobian", it, "newton")
+                if _scaled(dx, x, coords) < tol:
+                    return _Attempt(x, True, f"Newton converged (step {_scaled(dx, x, coords):.1e})", it, "newton",
+                                    jacobian=J, value_gradient=(phi, g))
+                continue
             t *= 0.5
             if t < 1e-4:
                 why = _converged(_scaled(dx, x, coords), abs(float(g @ dx)), 0.0, tol, noise_floor=True)
@@ -258,7 +293,13 @@ def _newton(prob: _Problem, x0, tol, maxiter) -> _Attempt:
             if why:
                 return _Attempt(x, True, f"Newton converged ({why})", it, "newton", noise_floor=True)
             return _Attempt(x, False, "Newton creeping with tiny steps (starting point too far)", it, "newton")
-        y, x, dxdy, g, J = trial_y, trial_x, trial_d, g_trial, J_trial
+        small = _scaled(dx, x, coords) < _CHORD_STEP
+        y, x, dxdy, phi, g = trial_y, trial_x, trial_d, phi_trial, g_trial
+        if t == 1.0 and theta <= 0.25 and small:
+            fresh = False  # quadratic regime next to the zero: keep J for a chord step
+        else:
+            phi, g, J = prob.value_gradient_and_jacobian(x)
+            fresh = True
     return _Attempt(x, False, f"Newton: no convergence in {maxiter} iterations", maxiter, "newton")
 
 
@@ -380,7 +421,10 @@ def _assess(prob: _Problem, attempt: _Attempt, tol, quad_tol, quad_check=True):
     (``None`` when ``quad_check`` is off).
     """
     x = attempt.x
-    phi, g = prob.compiled.value_and_gradient(x, prob.p, prob.quad)
+    if attempt.value_gradient is not None and attempt.value_gradient[0] is not None:
+        phi, g = attempt.value_gradient
+    else:
+        phi, g = prob.compiled.value_and_gradient(x, prob.p, prob.quad)
     phi2, g2 = prob.compiled.value_and_gradient(x, prob.p, prob.quad.refined()) if quad_check else (phi, None)
     if len(x) == 0:
         quad_error = abs(phi2 - phi) if quad_check else None

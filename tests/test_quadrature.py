@@ -120,3 +120,27 @@ def test_options_validate():
     with pytest.raises(ValueError, match="fields"):
         nested_expectation(lambda a: a, 4)
     assert QuadratureOptions().refined().n_panel == 2 * QuadratureOptions().n_panel
+
+
+@pytest.mark.parametrize("threads", [2, 3])
+def test_threaded_nested_integrals_equal_the_serial_ones(threads):
+    # the outer nodes of a nested integral are shared among threads; every inner integral
+    # is summed whole and the outer sum runs after joining: only the BLAS blocking of the
+    # inner sums may differ (last-bit rounding)
+    from replica.compile import compiled_theory
+    from replica.models.franz_parisi import FranzParisi
+    from replica.solve import solve
+
+    spec = FranzParisi(alpha=0.5, d=0.1)
+    ct = compiled_theory(spec.free_entropy())
+    x = list(solve(spec).order.values())
+    p = spec.parameter_values()
+    serial = ct.gradient_and_jacobian(x, p, QuadratureOptions(threads=1))
+    parallel = ct.gradient_and_jacobian(x, p, QuadratureOptions(threads=threads))
+    for a, b in zip(serial, parallel):
+        assert np.all(np.isfinite(a)) and np.allclose(a, b, rtol=1e-14, atol=1e-14 * np.max(np.abs(a)))
+
+
+def test_threads_must_be_a_positive_integer():
+    with pytest.raises(ValueError, match="threads"):
+        QuadratureOptions(threads=0)

@@ -2,15 +2,22 @@
 enumeration (meet in the middle, N up to 34), belief propagation (Bethe entropy,
 local entropy around a reference), learning algorithms (each returns a ``SolverResult``)."""
 
+from .algorithms import ALGORITHMS, algorithm, run_algorithm
 from .bp import BPResult, LocalEntropyBP, bethe_entropy, local_entropy_bp, run_bp
 from .enumerate import count_solutions, distance_histogram, entropy_per_weight, enumerate_solutions, sample_solutions
 from ._solver_result import SolverResult
 from .annealing import replicated_simulated_annealing, simulated_annealing
+from .edmc import entropy_driven_mc
+from .focusing import focusing_bp, reinforced_bp
 from .instances import Instance, load_instance, random_instance
 from .online import cp_r, sbpi
+from .replicated_gd import replicated_gd
 from .stochastic import stochastic_gd
 
 __all__ = [
+    "ALGORITHMS",
+    "algorithm",
+    "run_algorithm",
     "BPResult",
     "Instance",
     "LocalEntropyBP",
@@ -26,6 +33,10 @@ __all__ = [
     "sample_solutions",
     "SolverResult",
     "cp_r",
+    "entropy_driven_mc",
+    "focusing_bp",
+    "reinforced_bp",
+    "replicated_gd",
     "replicated_simulated_annealing",
     "sbpi",
     "simulated_annealing",
