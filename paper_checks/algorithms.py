@@ -81,6 +81,7 @@ def options():
     ap.add_argument("--samples", type=int, default=4)
     ap.add_argument("--algorithms", nargs="+", default=list(ALGORITHMS), choices=ALGORITHMS)
     ap.add_argument("--budget", type=float, default=600.0, help="seconds per (algorithm, N), default 600")
+    ap.add_argument("--alphas", type=float, nargs="+", default=list(ALPHAS), help="the load grid")
     ap.add_argument("--no-teacher", dest="teacher", action="store_false", help="skip the teacher-student part")
     return ap.parse_known_args()[0]
 
@@ -107,11 +108,11 @@ def teacher_student(names, samples: int, n: int = 1001, alpha: float = 0.4) -> l
     return rows
 
 
-def run(name: str, n: int, samples: int, budget: float) -> list[dict]:
+def run(name: str, n: int, samples: int, budget: float, alphas=ALPHAS) -> list[dict]:
     rows = []
     start = time.perf_counter()
     dead = False
-    for alpha in ALPHAS:
+    for alpha in sorted(alphas):
         if dead or time.perf_counter() - start > budget:
             rows.append({"algorithm": name, "n": n, "alpha": alpha, "runs": 0, "solved": 0,
                          "median_seconds": float("nan"), "status": "skipped" if dead else "not run (budget)"})
@@ -166,7 +167,7 @@ def main():
     for name in args.algorithms:
         results[name] = {}
         for n in args.n:
-            rows = run(name, n, args.samples, args.budget)
+            rows = run(name, n, args.samples, args.budget, args.alphas)
             results[name][n] = rows
             all_rows += rows
     path = os.path.join(out, "algorithms.csv")

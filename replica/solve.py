@@ -253,7 +253,8 @@ def _newton(prob: _Problem, x0, tol, maxiter) -> _Attempt:
                             jacobian=J, value_gradient=(phi, g))
         dy = dx / dxdy
         scale = 1.0 + np.abs(y)
-        size = np.linalg.norm(dy / scale)
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflowing step is caught below
+            size = np.linalg.norm(dy / scale)
         if not np.isfinite(size):
             return _Attempt(x, False, "singular Jacobian", it, "newton")
         t = 1.0
@@ -264,7 +265,8 @@ def _newton(prob: _Problem, x0, tol, maxiter) -> _Attempt:
                 phi_trial, g_trial = prob.value_and_gradient(trial_x)
                 if np.all(np.isfinite(g_trial)):
                     dy_bar = _newton_step(J, g_trial, dxdy) / trial_d
-                    theta = np.linalg.norm(dy_bar / scale) / size
+                    with np.errstate(over="ignore", invalid="ignore"):  # inf/NaN fail the test
+                        theta = np.linalg.norm(dy_bar / scale) / size
                     if theta <= 1.0 - 0.5 * t:
                         break
             if not fresh:
@@ -273,7 +275,8 @@ def _newton(prob: _Problem, x0, tol, maxiter) -> _Attempt:
                 fresh = True
                 dx = _newton_step(J, g, dxdy)
                 dy = dx / dxdy
-                size = np.linalg.norm(dy / scale)
+                with np.errstate(over="ignore", invalid="ignore"):
+                    size = np.linalg.norm(dy / scale)
                 if not (np.isfinite(size) and np.all(np.isfinite(J))):
                     return _Attempt(x, False, "singular Jacobian", it, "newton")
                 if _scaled(dx, x, coords) < tol:

@@ -133,12 +133,12 @@ def test_threaded_nested_integrals_equal_the_serial_ones(threads):
 
     spec = FranzParisi(alpha=0.5, d=0.1)
     ct = compiled_theory(spec.free_entropy())
-    x = list(solve(spec).order.values())
+    x = [1.01 * v for v in solve(spec).order.values()]  # off the saddle: a non-zero gradient
     p = spec.parameter_values()
     serial = ct.gradient_and_jacobian(x, p, QuadratureOptions(threads=1))
     parallel = ct.gradient_and_jacobian(x, p, QuadratureOptions(threads=threads))
     for a, b in zip(serial, parallel):
-        assert np.all(np.isfinite(a)) and np.allclose(a, b, rtol=1e-14, atol=1e-14 * np.max(np.abs(a)))
+        assert np.all(np.isfinite(a)) and np.allclose(a, b, rtol=1e-13, atol=1e-13 * np.max(np.abs(a)))
 
 
 def test_threads_must_be_a_positive_integer():
