@@ -34,9 +34,11 @@ Writes ``algorithms.csv`` (one row per algorithm, N, alpha) and ``algorithms.png
 Teacher-student (``--teacher``, on by default): each algorithm on ``--samples`` teacher
 instances at N = 1001, alpha = 0.4 (labels of a random binary teacher); the overlap R of
 the solution with the teacher and the generalisation error arccos(R)/pi, mean and
-standard error over instances, into ``algorithms_teacher.csv``.  The PRL 2018
-supplementary material tabulates such numbers, but it could not be consulted here, so
-they are reported without a comparison (see the note of the algorithms issue).
+standard error over instances, into ``algorithms_teacher.csv``, beside the RS theory of
+Gibbs learning (a uniformly drawn solution of the version space,
+:class:`replica.GibbsTeacherStudent`: 0.4237 at alpha = 0.4).  The PRL 2018
+supplementary material tabulates the solvers' numbers, but it could not be consulted
+here.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ import matplotlib  # noqa: E402
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+import replica  # noqa: E402
 from replica import plotting  # noqa: E402
 from replica.sampler import ALGORITHMS, random_instance, run_algorithm  # noqa: E402
 from checklib import Table, figures_dir, finish  # noqa: E402
@@ -83,6 +86,7 @@ def options():
     ap.add_argument("--budget", type=float, default=600.0, help="seconds per (algorithm, N), default 600")
     ap.add_argument("--alphas", type=float, nargs="+", default=list(ALPHAS), help="the load grid")
     ap.add_argument("--no-teacher", dest="teacher", action="store_false", help="skip the teacher-student part")
+    ap.add_argument("--from-csv", metavar="CSV", help="only redraw the figure from an algorithms.csv written before")
     return ap.parse_known_args()[0]
 
 
@@ -105,6 +109,11 @@ def teacher_student(names, samples: int, n: int = 1001, alpha: float = 0.4) -> l
                      "generalisation_error": mean, "stderr": sem, "median_seconds": float(np.median(seconds))})
         print(f"{name:>14} teacher N={n} alpha={alpha}: solved {solved}/{samples}, "
               f"generalisation error {mean:.4f} +- {sem:.4f}", flush=True)
+    gibbs = replica.solve(replica.GibbsTeacherStudent(alpha))["generalisation_error"]
+    print(f"  RS theory, Gibbs learning (a typical solution of the version space; Györgyi 1990): {gibbs:.4f};"
+          f" solutions below it generalise better than typical ones")
+    for row in rows:
+        row["gibbs_rs_theory"] = gibbs
     return rows
 
 
@@ -147,8 +156,9 @@ def figure(results, ns, out) -> list[str]:
             for k, (name, per_n) in enumerate(results.items()):
                 rows = [r for r in per_n.get(n, []) if r["runs"]]
                 if rows:
-                    ax.plot([r["alpha"] for r in rows], [r["solved"] / r["runs"] for r in rows], "o-",
-                            ms=3, lw=1, color=f"C{k % 10}", label=name)
+                    ax.plot([r["alpha"] for r in rows], [r["solved"] / r["runs"] for r in rows],
+                            marker="osD^v<>ph"[k % 9], ms=4, mfc="none", lw=1, color=plt.cm.tab10(k % 10),
+                            label=name)
             ax.set_title(f"N = {n}")
             ax.set_xlabel(r"load $\alpha$")
             ax.set_ylim(-0.05, 1.05)
@@ -159,10 +169,25 @@ def figure(results, ns, out) -> list[str]:
     return paths
 
 
+def redraw(path: str, out: str) -> list[str]:
+    """The figure again from a CSV written by an earlier scan (no solver is run)."""
+    results: dict = {}
+    with open(path) as f:
+        for row in csv.DictReader(f):
+            row = {**row, "n": int(row["n"]), "alpha": float(row["alpha"]), "runs": int(row["runs"]),
+                   "solved": int(row["solved"])}
+            results.setdefault(row["algorithm"], {}).setdefault(row["n"], []).append(row)
+    ns = sorted({n for per_n in results.values() for n in per_n})
+    return figure(results, ns, out)
+
+
 def main():
     args = options()
     out = args.out or figures_dir()
     os.makedirs(out, exist_ok=True)
+    if args.from_csv:
+        print("wrote:", ", ".join(os.path.relpath(p) for p in redraw(args.from_csv, out)))
+        return
     results, all_rows = {}, []
     for name in args.algorithms:
         results[name] = {}

@@ -5,6 +5,7 @@ NumPy with Gaussian quadrature (:mod:`replica.compile`, :mod:`replica.quadrature
 solved at their saddle points (:mod:`replica.solve`, :mod:`replica.sweep`).
 """
 
+from .models.committee import LargeKCommittee
 from .models.franz_parisi import FranzParisi, franz_parisi_curve, isolation_distance
 from .models.local_entropy import (
     LocalEntropy,
@@ -14,6 +15,7 @@ from .models.local_entropy import (
     monotonicity_threshold,
 )
 from .models.perceptron import Capacity, Gardner, GardnerQ1Limit, capacity, rs_endpoint
+from .models.teacher_student import GibbsTeacherStudent
 from .quadrature import QuadratureOptions, gaussian_expectation, nested_expectation
 from .solve import ConvergenceError, ConvergenceWarning, SaddlePoint, solve
 from .sweep import Curve, Threshold, continuation, find_parameter, sweep
@@ -28,6 +30,8 @@ __all__ = [
     "FranzParisi",
     "Gardner",
     "GardnerQ1Limit",
+    "GibbsTeacherStudent",
+    "LargeKCommittee",
     "LocalEntropy",
     "QuadratureOptions",
     "RobustEnsemble",

@@ -74,14 +74,56 @@ def _cmd_gardner(args) -> int:
     return 0 if sp.success else 1
 
 
+def _json_number(v):
+    """JSON has no inf: an infinite capacity is written as the string "inf"."""
+    return "inf" if isinstance(v, float) and math.isinf(v) else v
+
+
 def _cmd_capacity(args) -> int:
-    cap = perceptron.capacity(args.weights, args.kappa)
-    out = cap.to_dict()
+    if args.model == "committee":
+        from .models import committee
+
+        _committee_k(args.k)
+        cap = committee.capacity(args.activation or "relu", args.weights or "spherical", args.kappa)
+    else:
+        if args.activation is not None:
+            raise ValueError("--activation needs --model committee")
+        cap = perceptron.capacity(args.weights or "binary", args.kappa)
+    out = {"model": args.model, **{k: _json_number(v) for k, v in cap.to_dict().items()}}
     if args.json:
         print(json.dumps(out, indent=1))
     else:
         _print_table([(k, v) for k, v in out.items() if k != "order"] + list(out["order"].items()))
     return 0 if cap.success else 1
+
+
+def _committee_k(text) -> None:
+    """Only the large-K (Gaussian-process) theory exists so far."""
+    if text is not None and text.strip().lower() not in ("inf", "infinity"):
+        raise ValueError(f"--k: only K = inf (the large-K theory) is available so far, got {text!r}")
+
+
+def _cmd_committee(args) -> int:
+    from .models import committee
+
+    _committee_k(args.k)
+    spec = committee.LargeKCommittee(alpha=args.alpha, activation=args.activation, weights=args.weights,
+                                     kappa=args.kappa)
+    sp = solve(spec)
+    out = {"model": "committee", "k": "inf", "activation": spec.activation, "alpha": spec.alpha,
+           "weights": spec.weights, "kappa": spec.kappa}
+    out.update(_saddle_json(sp))
+    if args.json:
+        print(json.dumps(out, indent=1))
+    else:
+        rows = [("model", f"tree committee, K = inf, {spec.activation}, {spec.weights} weights, RS"),
+                ("alpha", spec.alpha), ("kappa", spec.kappa), ("entropy", sp.free_entropy)]
+        rows += list(out["order"].items())
+        rows += [(k, v) for k, v in sp.observables.items() if k not in out["order"] and k != "entropy"]
+        rows += [("success", sp.success), ("residual", sp.residual), ("quad_error", sp.quad_error),
+                 ("message", sp.message)]
+        _print_table(rows)
+    return 0 if sp.success else 1
 
 
 def _y_value(text: str) -> float:
@@ -173,11 +215,25 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--json", action="store_true", help="print JSON")
     g.set_defaults(run=_cmd_gardner)
 
-    c = sub.add_parser("capacity", help="storage capacity alpha_c of the perceptron")
-    c.add_argument("--weights", choices=perceptron.WEIGHTS, default="binary")
+    c = sub.add_parser("capacity", help="storage capacity alpha_c of the perceptron or of a committee machine")
+    c.add_argument("--model", choices=("perceptron", "committee"), default="perceptron")
+    c.add_argument("--weights", choices=perceptron.WEIGHTS, default=None,
+                   help="binary or spherical (default: binary for the perceptron, spherical for a committee)")
+    c.add_argument("--activation", choices=("relu", "sign", "linear"), default=None,
+                   help="committee hidden units (default relu)")
+    c.add_argument("--k", metavar="K", default=None, help="committee hidden units: inf (the only value so far)")
     c.add_argument("--kappa", type=_float, default=0.0, help="margin (>= 0), default 0")
     c.add_argument("--json", action="store_true", help="print JSON")
     c.set_defaults(run=_cmd_capacity)
+
+    cm = sub.add_parser("committee", help="tree committee machine at large K (ReLU, sign or linear units), RS")
+    cm.add_argument("--activation", choices=("relu", "sign", "linear"), default="relu")
+    cm.add_argument("--weights", choices=perceptron.WEIGHTS, default="spherical")
+    cm.add_argument("--alpha", type=_float, required=True, help="load P/N (N: all the weights)")
+    cm.add_argument("--k", metavar="K", default=None, help="hidden units: inf (the only value so far)")
+    cm.add_argument("--kappa", type=_float, default=0.0, help="margin (>= 0), default 0")
+    cm.add_argument("--json", action="store_true", help="print JSON")
+    cm.set_defaults(run=_cmd_committee)
 
     f = sub.add_parser("franz-parisi", help="Franz-Parisi entropy around typical solutions (binary perceptron, RS)")
     _curve_options(f)

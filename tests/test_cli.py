@@ -99,3 +99,27 @@ def test_local_entropy_with_the_reference_a_solution():
     out = json.loads(r.stdout)
     assert out["success"] == [True]
     assert abs(out["local_entropy"][0] - 0.10886367061953794) < 1e-9
+
+
+def test_committee_and_its_capacity():
+    """Large-K tree committee: the linear activation is the perceptron (Gardner's numbers);
+    the spherical ReLU capacity is 2 Q'(1) = 2 pi/(pi - 1); the sign one is infinite."""
+    lin = json.loads(run("committee", "--activation", "linear", "--weights", "binary", "--alpha", "0.5", "--json").stdout)
+    assert lin["entropy"] == pytest.approx(0.3143900668556, abs=1e-10) and lin["success"] is True
+    relu = json.loads(run("capacity", "--model", "committee", "--activation", "relu", "--json").stdout)
+    assert relu["alpha_c"] == pytest.approx(2 * 3.141592653589793 / (3.141592653589793 - 1), abs=1e-8)
+    sign = json.loads(run("capacity", "--model", "committee", "--activation", "sign", "--json").stdout)
+    assert sign["alpha_c"] == "inf" and sign["success"] is True
+    r = run("committee", "--alpha", "1.0")
+    assert r.returncode == 0 and "relu" in r.stdout and "entropy" in r.stdout
+
+
+@pytest.mark.parametrize("args, word", [
+    (["committee", "--alpha", "1", "--k", "3"], "--k"),
+    (["committee", "--alpha", "-1"], "alpha"),
+    (["committee", "--alpha", "1", "--activation", "tanh"], "activation"),
+    (["capacity", "--activation", "relu"], "--model committee"),
+])
+def test_committee_bad_input_is_one_line(args, word):
+    r = run(*args)
+    assert r.returncode == 2 and word in r.stderr and len(r.stderr.strip().splitlines()) == 1
