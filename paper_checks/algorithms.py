@@ -87,6 +87,7 @@ def options():
     ap.add_argument("--alphas", type=float, nargs="+", default=list(ALPHAS), help="the load grid")
     ap.add_argument("--no-teacher", dest="teacher", action="store_false", help="skip the teacher-student part")
     ap.add_argument("--from-csv", metavar="CSV", help="only redraw the figure from an algorithms.csv written before")
+    ap.add_argument("--stem", default="algorithms", help="file names <stem>.csv/.png/.pdf (default algorithms)")
     return ap.parse_known_args()[0]
 
 
@@ -149,7 +150,7 @@ def capacity(rows) -> float | None:
     return max(ok) if ok else None
 
 
-def figure(results, ns, out) -> list[str]:
+def figure(results, ns, out, stem: str = "algorithms") -> list[str]:
     with plotting.style():
         fig, axes = plt.subplots(1, len(ns), figsize=(4.2 * len(ns), 3.6), layout="constrained", squeeze=False)
         for ax, n in zip(axes[0], ns):
@@ -164,12 +165,12 @@ def figure(results, ns, out) -> list[str]:
             ax.set_ylim(-0.05, 1.05)
         axes[0][0].set_ylabel("fraction of instances solved")
         axes[0][-1].legend(fontsize=7)
-        paths = plotting.save(fig, os.path.join(out, "algorithms"))
+        paths = plotting.save(fig, os.path.join(out, stem))
         plt.close(fig)
     return paths
 
 
-def redraw(path: str, out: str) -> list[str]:
+def redraw(path: str, out: str, stem: str) -> list[str]:
     """The figure again from a CSV written by an earlier scan (no solver is run)."""
     results: dict = {}
     with open(path) as f:
@@ -178,7 +179,7 @@ def redraw(path: str, out: str) -> list[str]:
                    "solved": int(row["solved"])}
             results.setdefault(row["algorithm"], {}).setdefault(row["n"], []).append(row)
     ns = sorted({n for per_n in results.values() for n in per_n})
-    return figure(results, ns, out)
+    return figure(results, ns, out, stem)
 
 
 def main():
@@ -186,7 +187,7 @@ def main():
     out = args.out or figures_dir()
     os.makedirs(out, exist_ok=True)
     if args.from_csv:
-        print("wrote:", ", ".join(os.path.relpath(p) for p in redraw(args.from_csv, out)))
+        print("wrote:", ", ".join(os.path.relpath(p) for p in redraw(args.from_csv, out, args.stem)))
         return
     results, all_rows = {}, []
     for name in args.algorithms:
@@ -195,15 +196,15 @@ def main():
             rows = run(name, n, args.samples, args.budget, args.alphas)
             results[name][n] = rows
             all_rows += rows
-    path = os.path.join(out, "algorithms.csv")
+    path = os.path.join(out, f"{args.stem}.csv")
     with open(path, "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(all_rows[0]))
         w.writeheader()
         w.writerows(all_rows)
-    paths = figure(results, args.n, out) + [path]
+    paths = figure(results, args.n, out, args.stem) + [path]
     if args.teacher:
         rows = teacher_student(args.algorithms, args.samples)
-        tpath = os.path.join(out, "algorithms_teacher.csv")
+        tpath = os.path.join(out, f"{args.stem}_teacher.csv")
         with open(tpath, "w", newline="") as f:
             w = csv.DictWriter(f, fieldnames=list(rows[0]))
             w.writeheader()
