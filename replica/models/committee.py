@@ -109,12 +109,13 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from .. import _validate, special
+from .. import _validate
 from ..quadrature import QuadratureOptions
 from ..solve import SaddlePoint, solve
 from ..sweep import find_parameter
-from ..symbolic import POSITIVE, UNIT, FreeEntropy, GaussE, GoverH, Log2Cosh, LogH, Relu
-from .perceptron import Capacity
+from ..symbolic import POSITIVE, UNIT, FreeEntropy, GaussE, GoverH, LogH
+from . import perceptron
+from .perceptron import WEIGHTS, Capacity
 
 __all__ = [
     "ACTIVATIONS",
@@ -132,7 +133,6 @@ __all__ = [
 ]
 
 ACTIVATIONS = ("relu", "sign", "linear")
-WEIGHTS = ("binary", "spherical")
 
 _z = sp.Symbol("z", real=True)
 _q = sp.Symbol("q", positive=True)
@@ -204,10 +204,8 @@ def kernel_expr(activation: str, q=None) -> sp.Expr:
 
 
 def _check(alpha, activation, weights, kappa):
-    _validate.real("alpha", alpha, lower=0.0)
+    perceptron._check_common(alpha, weights, kappa)
     _validate.choice("activation", activation, ACTIVATIONS)
-    _validate.choice("weights", weights, WEIGHTS)
-    _validate.real("kappa", kappa, lower=0.0)
 
 
 @functools.lru_cache(maxsize=None)
@@ -227,12 +225,10 @@ def committee_free_entropy(activation: str, weights: str) -> FreeEntropy:
     energetic = _alpha * GaussE(LogH(u), _z, [feature], integrate_by_parts=True)
     gh2 = GaussE(GoverH(u) ** 2, _z, [feature])
     name = f"committee-{activation}-{weights}"
+    expr = perceptron.entropic_term(weights) + energetic
     if weights == "binary":
-        entropic_feature = [(0, 1 / sp.sqrt(_qhat))]
-        entropic = GaussE(Log2Cosh(sp.sqrt(_qhat) * _z), _z, entropic_feature, integrate_by_parts=True)
-        expr = -_qhat * (1 - _q) / 2 + entropic + energetic
         fixed_point = {
-            _q: GaussE(sp.tanh(sp.sqrt(_qhat) * _z) ** 2, _z, entropic_feature),
+            _q: GaussE(sp.tanh(sp.sqrt(_qhat) * _z) ** 2, _z, perceptron.ENTROPIC_FEATURE),
             _qhat: _alpha * dQ / one_minus_Q * gh2,
         }
         return FreeEntropy(
@@ -240,7 +236,6 @@ def committee_free_entropy(activation: str, weights: str) -> FreeEntropy:
             observables={"entropy": expr, "distance": (1 - _q) / 2, "Q": Q},
             fixed_point=fixed_point, domains={_q: UNIT, _qhat: POSITIVE},
         )
-    expr = sp.log(1 - _q) / 2 + _q / (2 * (1 - _q)) + energetic
     ratio = _alpha * dQ * gh2 * (1 - _q) / one_minus_Q
     return FreeEntropy(
         name=name, expr=expr, order=(_q,), params=(_alpha, _kappa),
@@ -255,12 +250,27 @@ def _branch_end(activation: str, weights: str, kappa: float) -> float:
 
     ``Q'(1) / int_{-kappa}^inf Dt (t + kappa)^2`` (spherical), times ``2/pi`` (binary).
     """
-    moment = (1 + kappa**2) * float(special.H(-kappa)) + kappa * float(special.G(kappa))
-    return (2 / math.pi if weights == "binary" else 1.0) * kernel_slope(activation) / moment
+    return perceptron._branch_end(weights, kappa) * kernel_slope(activation)
 
 
 @dataclass(frozen=True)
-class LargeKCommittee:
+class _CommitteeParameters:
+    """The parameters (checked) shared by the committee theories."""
+
+    alpha: float
+    activation: str = "relu"
+    weights: str = "spherical"
+    kappa: float = 0.0
+
+    def __post_init__(self):
+        _check(self.alpha, self.activation, self.weights, self.kappa)
+
+    def parameter_values(self):
+        return (float(self.alpha), float(self.kappa))
+
+
+@dataclass(frozen=True)
+class LargeKCommittee(_CommitteeParameters):
     """Typical (RS) Gardner volume of the large-K tree committee machine.
 
     Parameters
@@ -285,19 +295,8 @@ class LargeKCommittee:
     True
     """
 
-    alpha: float
-    activation: str = "relu"
-    weights: str = "spherical"
-    kappa: float = 0.0
-
-    def __post_init__(self):
-        _check(self.alpha, self.activation, self.weights, self.kappa)
-
     def free_entropy(self) -> FreeEntropy:
         return committee_free_entropy(self.activation, self.weights)
-
-    def parameter_values(self):
-        return (float(self.alpha), float(self.kappa))
 
     def initial_guess(self) -> dict:
         end = _branch_end(self.activation, self.weights, self.kappa)
@@ -310,10 +309,7 @@ class LargeKCommittee:
             # 1 - q ~ 128/(pi alpha)^2 at large load (balance of 1/(2 eps) against the
             # eps^{-1/2} energetic term).
             q0 = min(self.alpha / (2 + self.alpha), 1 - 128 / (math.pi * (4 + self.alpha)) ** 2)
-        q0 = min(max(q0, 1e-3), 0.995)
-        if self.weights == "binary":
-            return {"q": q0, "qhat": (1 - 0.36 * q0**1.5) * q0 / (1 - q0) ** 2}
-        return {"q": q0}
+        return perceptron.guess_from_q(min(max(q0, 1e-3), 0.995), self.weights)
 
 
 @functools.lru_cache(maxsize=None)
@@ -325,41 +321,21 @@ def committee_q1_limit_free_entropy(activation: str, weights: str) -> FreeEntrop
     For sign, ``Q'(1) = inf`` and the energetic part drops out of the coefficient.
     """
     _validate.choice("activation", activation, ACTIVATIONS)
-    _validate.choice("weights", weights, WEIGHTS)
     slope = kernel_slope(activation)
     inverse = sp.S.Zero if math.isinf(slope) else {"relu": (sp.pi - 1) / sp.pi, "linear": sp.S.One}[activation]
-    energetic = -_alpha * inverse / 2 * GaussE(Relu(_kappa - _z) ** 2, _z, [(_kappa, 0)])
-    name = f"committee-q1-{activation}-{weights}"
-    if weights == "spherical":
-        expr = sp.Rational(1, 2) + energetic
-        return FreeEntropy(name=name, expr=expr, order=(), params=(_alpha, _kappa),
-                           observables={"coefficient": expr})
-    expr = -_Qhat / 2 + sp.sqrt(_Qhat) * GaussE(sp.Abs(_z), _z, [(0, 0)]) + energetic
-    return FreeEntropy(name=name, expr=expr, order=(_Qhat,), params=(_alpha, _kappa),
-                       observables={"coefficient": expr}, domains={_Qhat: POSITIVE})
+    return perceptron.q1_limit_free_entropy(weights, inverse, f"committee-q1-{activation}-{weights}")
 
 
 @dataclass(frozen=True)
-class LargeKCommitteeQ1Limit:
+class LargeKCommitteeQ1Limit(_CommitteeParameters):
     """The ``q -> 1`` scaling limit of :class:`LargeKCommittee`.
 
     Its free entropy is the coefficient of ``1/(1 - q)``; the RS branch reaches
     ``q = 1`` where it vanishes (never, for the sign activation).
     """
 
-    alpha: float
-    activation: str = "relu"
-    weights: str = "spherical"
-    kappa: float = 0.0
-
-    def __post_init__(self):
-        _check(self.alpha, self.activation, self.weights, self.kappa)
-
     def free_entropy(self) -> FreeEntropy:
         return committee_q1_limit_free_entropy(self.activation, self.weights)
-
-    def parameter_values(self):
-        return (float(self.alpha), float(self.kappa))
 
     def initial_guess(self) -> dict:
         return {"Qhat": 2 / math.pi} if self.weights == "binary" else {}

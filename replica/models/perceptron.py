@@ -72,6 +72,39 @@ def energetic_term():
     return _alpha * GaussE(LogH(u), _z, [feature], integrate_by_parts=True)
 
 
+ENTROPIC_FEATURE = [(0, 1 / sp.sqrt(_qhat))]  # ln 2cosh -> sqrt(qhat)|z| at large qhat
+
+
+def entropic_term(weights: str):
+    """The weight-space part of the RS Gardner free entropy (shared with models whose
+    energetic term differs, e.g. the committee machine).
+
+    Binary: ``-qhat (1 - q)/2 + E_z ln 2cosh(sqrt(qhat) z)`` (integrated by parts: the
+    derivatives stay finite at q = qhat = 0, zero load); spherical:
+    ``ln(1 - q)/2 + q / (2 (1 - q))``.
+
+    References
+    ----------
+    Gardner & Derrida, J. Phys. A 21, 271 (1988), eq. (17) (binary);
+    Gardner, J. Phys. A 21, 257 (1988), eq. (27) (spherical).
+    """
+    _validate.choice("weights", weights, WEIGHTS)
+    if weights == "binary":
+        entropic = GaussE(Log2Cosh(sp.sqrt(_qhat) * _z), _z, ENTROPIC_FEATURE, integrate_by_parts=True)
+        return -_qhat * (1 - _q) / 2 + entropic
+    return sp.log(1 - _q) / 2 + _q / (2 * (1 - _q))
+
+
+def guess_from_q(q0: float, weights: str) -> dict:
+    """Initial guess of the order parameters for an overlap ``q0`` of the RS branch: for
+    binary weights ``qhat ~ c(q) q / (1 - q)^2`` with ``c(q) ~ 1 - 0.36 q^1.5`` (read off
+    solutions for kappa in [0, 1]; a start on the wrong side of qhat sends Newton astray
+    at larger loads)."""
+    if weights == "binary":
+        return {"q": q0, "qhat": (1 - 0.36 * q0**1.5) * q0 / (1 - q0) ** 2}
+    return {"q": q0}
+
+
 @functools.lru_cache(maxsize=None)
 def gardner_free_entropy(weights: str) -> FreeEntropy:
     """RS free entropy of the storage problem for ``weights`` = binary or spherical.
@@ -90,18 +123,15 @@ def gardner_free_entropy(weights: str) -> FreeEntropy:
     # Second derivative of ln H((kappa - h)/sqrt(1-q)) with respect to h, times (1-q).
     out_curvature = gh * (gh - u)
     energetic = energetic_term()
+    expr = entropic_term(weights) + energetic
     if weights == "binary":
         m = sp.tanh(sp.sqrt(_qhat) * _z)
-        entropic_feature = [(0, 1 / sp.sqrt(_qhat))]  # ln 2cosh -> sqrt(qhat)|z| at large qhat
-        # By parts: the derivatives stay finite at q = qhat = 0 (zero load).
-        entropic = GaussE(Log2Cosh(sp.sqrt(_qhat) * _z), _z, entropic_feature, integrate_by_parts=True)
-        expr = -_qhat * (1 - _q) / 2 + entropic + energetic
         fixed_point = {
-            _q: GaussE(m**2, _z, entropic_feature),
+            _q: GaussE(m**2, _z, ENTROPIC_FEATURE),
             _qhat: _alpha / (1 - _q) * GaussE(gh**2, _z, [feature]),
         }
         replicon = 1 - _alpha / (1 - _q) ** 2 * GaussE(out_curvature**2, _z, [feature]) * GaussE(
-            (1 - m**2) ** 2, _z, entropic_feature
+            (1 - m**2) ** 2, _z, ENTROPIC_FEATURE
         )
         return FreeEntropy(
             name="gardner-binary",
@@ -112,7 +142,6 @@ def gardner_free_entropy(weights: str) -> FreeEntropy:
             fixed_point=fixed_point,
             domains={_q: UNIT, _qhat: POSITIVE},
         )
-    expr = sp.log(1 - _q) / 2 + _q / (2 * (1 - _q)) + energetic
     ratio = _alpha * GaussE(gh**2, _z, [feature])
     replicon = 1 - _alpha * GaussE(out_curvature**2, _z, [feature])
     return FreeEntropy(
@@ -175,14 +204,9 @@ class Gardner:
 
     def initial_guess(self) -> dict:
         # Interpolation of the RS branch in t = alpha / (end of the branch), which is
-        # nearly kappa-independent: q ~ t (0.8 + 0.2 t^2), qhat ~ c(q) q / (1 - q)^2
-        # with c(q) ~ 1 - 0.36 q^1.5 (read off solutions for kappa in [0, 1]).
-        # A start on the wrong side of qhat sends Newton astray at larger loads.
+        # nearly kappa-independent: q ~ t (0.8 + 0.2 t^2) (qhat: see guess_from_q).
         t = min(self.alpha / _branch_end(self.weights, self.kappa), 0.99)
-        q0 = min(max(t * (0.8 + 0.2 * t * t), 1e-3), 0.98)
-        if self.weights == "binary":
-            return {"q": q0, "qhat": (1 - 0.36 * q0**1.5) * q0 / (1 - q0) ** 2}
-        return {"q": q0}
+        return guess_from_q(min(max(t * (0.8 + 0.2 * t * t), 1e-3), 0.98), self.weights)
 
 
 def _branch_end(weights: str, kappa: float) -> float:
@@ -211,19 +235,21 @@ def gardner_q1_limit_free_entropy(weights: str) -> FreeEntropy:
     ``q -> 1``); the binary endpoint alpha = 4/pi at kappa = 0 is discussed in
     Gardner & Derrida (1988), sec. 3.
     """
+    return q1_limit_free_entropy(weights, sp.S.One, f"gardner-q1-{weights}")
+
+
+def q1_limit_free_entropy(weights: str, energetic_scale, name: str) -> FreeEntropy:
+    """The ``q -> 1`` coefficient with the energetic term multiplied by
+    ``energetic_scale`` (1 for the perceptron; ``1/Q'(1)`` for a model whose output
+    overlap is ``Q(q)``, as the committee machine: ``1 - Q ~ Q'(1) (1 - q)``)."""
     _validate.choice("weights", weights, WEIGHTS)
-    energetic = -_alpha / 2 * GaussE(Relu(_kappa - _z) ** 2, _z, [(_kappa, 0)])
+    energetic = -_alpha * energetic_scale / 2 * GaussE(Relu(_kappa - _z) ** 2, _z, [(_kappa, 0)])
     if weights == "spherical":
         expr = sp.Rational(1, 2) + energetic
-        return FreeEntropy(
-            name="gardner-q1-spherical", expr=expr, order=(), params=(_alpha, _kappa),
-            observables={"coefficient": expr},
-        )
+        return FreeEntropy(name=name, expr=expr, order=(), params=(_alpha, _kappa), observables={"coefficient": expr})
     expr = -_Qhat / 2 + sp.sqrt(_Qhat) * GaussE(sp.Abs(_z), _z, [(0, 0)]) + energetic
-    return FreeEntropy(
-        name="gardner-q1-binary", expr=expr, order=(_Qhat,), params=(_alpha, _kappa),
-        observables={"coefficient": expr}, domains={_Qhat: POSITIVE},
-    )
+    return FreeEntropy(name=name, expr=expr, order=(_Qhat,), params=(_alpha, _kappa),
+                       observables={"coefficient": expr}, domains={_Qhat: POSITIVE})
 
 
 @dataclass(frozen=True)
