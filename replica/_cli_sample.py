@@ -178,6 +178,26 @@ def _cmd_count(args) -> int:
     return 0
 
 
+def local_entropy_json(le) -> dict:
+    """``gamma``, ``local_entropy`` and ``converged`` of a :class:`LocalEntropyBP` as
+    JSON-safe lists (None where a point did not converge)."""
+    return {
+        "gamma": [_finite_or_none(x) if c else None for x, c in zip(le.gamma, le.converged)],
+        "local_entropy": [_finite_or_none(x) if c else None for x, c in zip(le.local_entropy, le.converged)],
+        "converged": [bool(c) for c in le.converged],
+    }
+
+
+def print_local_entropy(title: str, d_values, le_out: dict) -> None:
+    """The table of :func:`local_entropy_json`'s points, one row per requested distance."""
+    print(f"# {title}")
+    print(f"{'d':>10}  {'gamma':>10}  {'local_entropy':>14}  converged")
+    for d_req, g, s, c in zip(d_values, le_out["gamma"], le_out["local_entropy"], le_out["converged"]):
+        gs = f"{g:10.6f}" if g is not None else f"{'--':>10}"
+        ss = f"{s:14.8f}" if s is not None else f"{'--':>14}"
+        print(f"{d_req:10.6g}  {gs}  {ss}  {c}")
+
+
 def _reference_rng(seed):
     """Generator of the reference: independent of the instance's stream for the same seed."""
     return np.random.default_rng([seed, 1])
@@ -249,9 +269,7 @@ def _cmd_bp(args) -> int:
                 "reference": args.reference, "reference_seed": args.seed,
                 "d_requested": [float(x) for x in args.d],
                 "d": [_finite_or_none(x) if c else None for x, c in zip(le.d, le.converged)],
-                "gamma": [_finite_or_none(x) if c else None for x, c in zip(le.gamma, le.converged)],
-                "local_entropy": [_finite_or_none(x) if c else None for x, c in zip(le.local_entropy, le.converged)],
-                "converged": [bool(c) for c in le.converged],
+                **local_entropy_json(le),
             }
             ok = ok and bool(np.all(le.converged))
     if args.json:
@@ -260,13 +278,7 @@ def _cmd_bp(args) -> int:
         rows = [(k, v) for k, v in out.items() if k != "local_entropy"]
         _emit(out, args, rows)
         if args.d:
-            le_out = out["local_entropy"]
-            print(f"# BP local entropy around a {args.reference} reference")
-            print(f"{'d':>10}  {'gamma':>10}  {'local_entropy':>14}  converged")
-            for d_req, g, s, c in zip(le_out["d_requested"], le_out["gamma"], le_out["local_entropy"], le_out["converged"]):
-                gs = f"{g:10.6f}" if g is not None else f"{'--':>10}"
-                ss = f"{s:14.8f}" if s is not None else f"{'--':>14}"
-                print(f"{d_req:10.6g}  {gs}  {ss}  {c}")
+            print_local_entropy(f"BP local entropy around a {args.reference} reference", args.d, out["local_entropy"])
     return 0 if ok else 1
 
 

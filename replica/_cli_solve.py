@@ -27,7 +27,8 @@ import warnings
 import numpy as np
 
 from ._cli_args import parse_float as _float
-from ._cli_sample import _emit, _finite_or_none, _instance, _instance_options, _describe
+from ._cli_sample import (_describe, _emit, _finite_or_none, _instance, _instance_options, local_entropy_json,
+                          print_local_entropy)
 
 __all__ = ["add_solve_parser", "run_solve"]
 
@@ -115,12 +116,7 @@ def run_solve(args) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)  # reported per point
             le = local_entropy_bp(inst, res.weights, d_values=d_values)
-        out["local_entropy"] = {
-            "d": [float(d) for d in d_values],
-            "local_entropy": [_finite_or_none(s) if c else None for s, c in zip(le.local_entropy, le.converged)],
-            "gamma": [_finite_or_none(g) if c else None for g, c in zip(le.gamma, le.converged)],
-            "converged": [bool(c) for c in le.converged],
-        }
+        out["local_entropy"] = {"d": [float(d) for d in d_values], **local_entropy_json(le)}
         ok = ok and bool(np.all(le.converged))
     if args.save_weights:
         try:
@@ -137,11 +133,6 @@ def run_solve(args) -> int:
     rows += [("options", " ".join(f"{k}={v}" for k, v in options.items()) or "(defaults)")]
     _emit(out, args, rows)
     if args.local_entropy:
-        le_out = out["local_entropy"]
-        print("# BP local entropy around the weights found")
-        print(f"{'d':>10}  {'gamma':>10}  {'local_entropy':>14}  converged")
-        for d, g, s, c in zip(le_out["d"], le_out["gamma"], le_out["local_entropy"], le_out["converged"]):
-            gs = f"{g:10.6f}" if g is not None else f"{'--':>10}"
-            ss = f"{s:14.8f}" if s is not None else f"{'--':>14}"
-            print(f"{d:10.6g}  {gs}  {ss}  {c}")
+        print_local_entropy("BP local entropy around the weights found", out["local_entropy"]["d"],
+                            out["local_entropy"])
     return 0 if ok else 1
