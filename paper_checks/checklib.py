@@ -1,4 +1,5 @@
-"""Shared bits of the paper checks: a table of comparisons and the exit code."""
+"""Shared bits of the paper checks: a table of comparisons and the exit code, and the
+exact-enumeration estimator of the local entropy around a reference."""
 
 from __future__ import annotations
 
@@ -6,6 +7,11 @@ import math
 import os
 import sys
 from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import gammaln
+
+from replica.special import binary_entropy
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIGURES = os.path.join(ROOT, "figures")
@@ -106,3 +112,27 @@ def finish(*tables: Table) -> None:
     for t in tables:
         t.print()
     sys.exit(max(t.exit_code() for t in tables))
+
+
+def relative_shell_entropy(counts) -> tuple[np.ndarray, np.ndarray]:
+    """Local entropy around a reference from exact distance histograms, relative to each
+    instance's own ln Z (the estimator of ``sampler_vs_theory.py``, see its docstring).
+
+    ``counts``: (m, N + 1) numbers of solutions at Hamming distance 0..N, instances with
+    Z > 0.  Adjacent shells are merged (their parity alternates), n_k = c_k + c_{k+1} at
+    d = (k + 1/2)/N, and the ln N / N term of the binomial is removed:
+
+        r(d) = H2(d) + (1/N) ln[n_k / (Z (C(N,k) + C(N,k+1)))]   (-inf: empty shell).
+
+    Returns ``d`` (N,) and ``r`` (m, N).
+    """
+    counts = np.atleast_2d(np.asarray(counts, dtype=float))
+    n = counts.shape[1] - 1
+    k = np.arange(n + 1)
+    lnc = gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1)
+    shell = np.logaddexp(lnc[:-1], lnc[1:])
+    d = (np.arange(n) + 0.5) / n
+    merged = counts[:, :-1] + counts[:, 1:]
+    with np.errstate(divide="ignore"):
+        r = binary_entropy(d) + (np.log(merged) - shell - np.log(counts.sum(axis=1))[:, None]) / n
+    return d, r

@@ -59,8 +59,7 @@ from replica.sampler import (  # noqa: E402
     distance_histogram, local_entropy_bp, random_instance, run_algorithm, sample_solutions,
 )
 from replica.special import binary_entropy  # noqa: E402
-from scipy.special import gammaln  # noqa: E402
-from checklib import Table, figures_dir, finish  # noqa: E402
+from checklib import Table, figures_dir, finish, relative_shell_entropy  # noqa: E402
 
 SEED = 20151128
 # the algorithms of the figure, with the options that make them solve N ~ 1000 at this
@@ -124,22 +123,16 @@ def typical_small_n(alpha: float, s_rs: float) -> dict:
     S_N(d) = s + H2(d) + (1/N) E ln[n_k / (Z (C(N,k) + C(N,k+1)))].
     """
     n = SMALL_N
-    k = np.arange(n)
-    log_binom = gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1)
-    log_shell = np.logaddexp(log_binom, gammaln(n + 1) - gammaln(k + 2) - gammaln(n - k))
-    d = (k + 0.5) / n
-    per = []
+    counts = []
     for i in range(SMALL_INSTANCES):
         inst = random_instance(n, alpha, rng=[SEED, 7, i])
         try:
             ref = sample_solutions(inst, 1, rng=[SEED, 8, i])[0]
         except ValueError:  # no solution
             continue
-        c = distance_histogram(inst, ref).astype(float)
-        merged = c[:-1] + c[1:]
-        with np.errstate(divide="ignore"):
-            per.append(s_rs + binary_entropy(d) + (np.log(merged) - math.log(c.sum()) - log_shell) / n)
-    per = np.array(per)
+        counts.append(distance_histogram(inst, ref))
+    d, r = relative_shell_entropy(counts)
+    per = s_rs + r
     finite = np.all(np.isfinite(per), axis=0)  # shells never empty
     mean, err = np.full(n, np.nan), np.full(n, np.nan)
     mean[finite] = per[:, finite].mean(axis=0)

@@ -113,10 +113,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import sympy as sp  # noqa: E402
 from scipy.interpolate import CubicSpline  # noqa: E402
-from scipy.special import gammaln  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checklib import Table, figures_dir, finish  # noqa: E402
+from checklib import Table, figures_dir, finish, relative_shell_entropy  # noqa: E402
 
 import replica  # noqa: E402
 from replica import plotting  # noqa: E402
@@ -358,10 +357,7 @@ def relative_profile(per_load: list[dict], n: int, key: str, theory, window) -> 
         kept instances, per d, load-interpolated), ``D`` and ``D_err`` (window-mean
         discrepancy), ``excluded`` (fraction of instances left out).
     """
-    k = np.arange(n)
-    d = (k + 0.5) / n
-    lnc = gammaln(n + 1) - gammaln(np.arange(n + 1) + 1) - gammaln(n - np.arange(n + 1) + 1)
-    shell = np.logaddexp(lnc[:-1], lnc[1:])
+    d = (np.arange(n) + 0.5) / n
     grid = np.linspace(window[0], window[1], 13)
     need = (d >= window[0] - 1.0 / n) & (d <= window[1] + 1.0 / n)
     th = theory(d)
@@ -370,13 +366,10 @@ def relative_profile(per_load: list[dict], n: int, key: str, theory, window) -> 
     D = D_var = excluded = 0.0
     for item in per_load:
         h, w = item[key], item["weight"]
-        h = h[item["z"] > 0].astype(float)
-        merged = h[:, :-1] + h[:, 1:]
-        keep = np.all(merged[:, need] > 0, axis=1)
+        _, r = relative_shell_entropy(h[item["z"] > 0])
+        keep = np.all(np.isfinite(r[:, need]), axis=1)  # no empty merged shell in the window
         excluded += w * (1.0 - float(np.mean(keep))) * np.mean(item["z"] > 0) + w * float(np.mean(item["z"] == 0))
-        h, merged = h[keep], merged[keep]
-        with np.errstate(divide="ignore"):
-            r = binary_entropy(d) + (np.log(merged) - shell - np.log(h.sum(axis=1))[:, None]) / n
+        r = r[keep]
         delta = np.array([np.interp(grid, d[need], row[need] - th[need]).mean() for row in r])
         D += w * delta.mean()
         D_var += w * w * delta.var(ddof=1) / len(delta)
