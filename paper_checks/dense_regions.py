@@ -141,14 +141,15 @@ def typical_small_n(alpha: float, s_rs: float) -> dict:
 
 
 def theory(alpha: float) -> dict:
-    dense = replica.local_entropy_curve(alpha, D_GRID, reference="solution")
-    fine = np.geomspace(2e-3, 0.5, 80)
+    """Both theory curves on one grid (a fine one for the figure, with D_GRID in it)."""
+    fine = np.union1d(np.geomspace(2e-3, 0.5, 80), D_GRID)
     fp = replica.franz_parisi_curve(alpha, fine)
-    dense_fine = replica.local_entropy_curve(alpha, fine, reference="solution")
+    dense_fine = np.asarray(replica.local_entropy_curve(alpha, fine, reference="solution")
+                            .column("local_entropy").filled(np.nan))
     d0 = replica.isolation_distance(alpha)
-    return {"dense": np.asarray(dense.column("local_entropy").filled(np.nan)),
+    return {"dense": dense_fine[np.searchsorted(fine, D_GRID)],
             "fp_d": fine, "fp": np.asarray(fp.column("entropy").filled(np.nan)),
-            "dense_fine": np.asarray(dense_fine.column("local_entropy").filled(np.nan)),
+            "dense_fine": dense_fine,
             "d0": d0.value, "s": replica.solve(replica.Gardner(alpha=alpha)).free_entropy}
 
 
