@@ -6,6 +6,7 @@ solved at their saddle points (:mod:`replica.solve`, :mod:`replica.sweep`).
 """
 
 from .models.committee import LargeKCommittee
+from .models.committee_1rsb import OneRSBCapacity, at_line, capacity_1rsb, replicon
 from .models.franz_parisi import FranzParisi, franz_parisi_curve, isolation_distance
 from .models.local_entropy import (
     LocalEntropy,
@@ -33,11 +34,14 @@ __all__ = [
     "GibbsTeacherStudent",
     "LargeKCommittee",
     "LocalEntropy",
+    "OneRSBCapacity",
     "QuadratureOptions",
     "RobustEnsemble",
     "SaddlePoint",
     "Threshold",
+    "at_line",
     "capacity",
+    "capacity_1rsb",
     "continuation",
     "find_parameter",
     "franz_parisi_curve",
@@ -47,6 +51,7 @@ __all__ = [
     "local_entropy_curve",
     "monotonicity_threshold",
     "nested_expectation",
+    "replicon",
     "rs_endpoint",
     "solve",
     "sweep",

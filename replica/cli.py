@@ -80,43 +80,71 @@ def _json_number(v):
 
 
 def _cmd_capacity(args) -> int:
+    if args.rsb == 1 and (args.model != "committee" or (args.weights or "spherical") != "spherical"):
+        raise ValueError("--rsb 1: the 1RSB capacity is available for --model committee --weights spherical only")
+    k = None
     if args.model == "committee":
-        from .models import committee
+        from .models import committee, committee_1rsb, committee_finite
 
-        _committee_k(args.k)
-        cap = committee.capacity(args.activation or "relu", args.weights or "spherical", args.kappa)
+        k = _committee_k(args.k)
+        if k is not None and args.rsb == 1:
+            raise ValueError("--rsb 1 is available at --k inf only")
+        if k is not None:
+            _finite_k_margin(args.kappa)
+            cap = committee_finite.capacity(args.activation or "sign", k, args.weights or "spherical")
+        elif args.rsb == 1:
+            cap = committee_1rsb.capacity_1rsb(args.activation or "relu", args.kappa)
+        else:
+            cap = committee.capacity(args.activation or "relu", args.weights or "spherical", args.kappa)
     else:
         if args.activation is not None:
             raise ValueError("--activation needs --model committee")
         cap = perceptron.capacity(args.weights or "binary", args.kappa)
-    out = {"model": args.model, **{k: _json_number(v) for k, v in cap.to_dict().items()}}
+    out = {"model": args.model, "rsb": args.rsb}
+    if args.model == "committee":
+        out["k"] = "inf" if k is None else k
+    out.update({key: _json_number(v) for key, v in cap.to_dict().items()})
     if args.json:
         print(json.dumps(out, indent=1))
     else:
-        _print_table([(k, v) for k, v in out.items() if k != "order"] + list(out["order"].items()))
+        _print_table([(k, v) for k, v in out.items() if k != "order"] + list(out.get("order", {}).items()))
     return 0 if cap.success else 1
 
 
-def _committee_k(text) -> None:
-    """Only the large-K (Gaussian-process) theory exists so far."""
-    if text is not None and text.strip().lower() not in ("inf", "infinity"):
-        raise ValueError(f"--k: only K = inf (the large-K theory) is available so far, got {text!r}")
+def _committee_k(text) -> int | None:
+    """``--k``: None for the large-K theory (``inf``, the default), else the integer K."""
+    if text is None or text.strip().lower() in ("inf", "infinity"):
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"--k must be an integer (1 or 3 for sign, 2 for relu) or inf, got {text!r}") from None
+
+
+def _finite_k_margin(kappa: float) -> None:
+    if kappa != 0:
+        raise ValueError(f"--kappa must be 0 at finite K (no margin in the finite-K theory), got {kappa!r}")
 
 
 def _cmd_committee(args) -> int:
-    from .models import committee
+    from .models import committee, committee_finite
 
-    _committee_k(args.k)
-    spec = committee.LargeKCommittee(alpha=args.alpha, activation=args.activation, weights=args.weights,
-                                     kappa=args.kappa)
+    k = _committee_k(args.k)
+    if k is None:
+        spec = committee.LargeKCommittee(alpha=args.alpha, activation=args.activation, weights=args.weights,
+                                         kappa=args.kappa)
+    else:
+        _finite_k_margin(args.kappa)
+        spec = committee_finite.FiniteKCommittee(alpha=args.alpha, k=k, activation=args.activation,
+                                                 weights=args.weights)
     sp = solve(spec)
-    out = {"model": "committee", "k": "inf", "activation": spec.activation, "alpha": spec.alpha,
+    out = {"model": "committee", "k": "inf" if k is None else k, "activation": spec.activation, "alpha": spec.alpha,
            "weights": spec.weights, "kappa": spec.kappa}
     out.update(_saddle_json(sp))
     if args.json:
         print(json.dumps(out, indent=1))
     else:
-        rows = [("model", f"tree committee, K = inf, {spec.activation}, {spec.weights} weights, RS"),
+        rows = [("model", f"tree committee, K = {out['k']}, {spec.activation}, {spec.weights} weights, RS"),
                 ("alpha", spec.alpha), ("kappa", spec.kappa), ("entropy", sp.free_entropy)]
         rows += list(out["order"].items())
         rows += [(k, v) for k, v in sp.observables.items() if k not in out["order"] and k != "entropy"]
@@ -183,20 +211,29 @@ def _plot_curve(curve: Curve, path: str, title: str, bound: bool) -> None:
         plt.close(fig)
 
 
+def _model_title(activation: str) -> str:
+    return "binary perceptron" if activation == "linear" else f"large-K {activation} committee, binary weights"
+
+
 def _cmd_franz_parisi(args) -> int:
-    curve = franz_parisi.franz_parisi_curve(args.alpha, args.d, kappa=args.kappa)
-    return _emit_curve(curve, args, f"Franz-Parisi S_FP(d), alpha={args.alpha:g}")
+    curve = franz_parisi.franz_parisi_curve(args.alpha, args.d, kappa=args.kappa, activation=args.activation)
+    return _emit_curve(curve, args, f"Franz-Parisi S_FP(d), {_model_title(args.activation)}, alpha={args.alpha:g}")
 
 
 def _cmd_local_entropy(args) -> int:
-    curve = local_entropy.local_entropy_curve(args.alpha, args.d, y=args.y, reference=args.reference, kappa=args.kappa)
-    return _emit_curve(curve, args, f"local entropy S_I(d), alpha={args.alpha:g}, y={args.y:g}, {args.reference} reference")
+    curve = local_entropy.local_entropy_curve(args.alpha, args.d, y=args.y, reference=args.reference, kappa=args.kappa,
+                                              activation=args.activation)
+    return _emit_curve(curve, args, f"local entropy S_I(d), {_model_title(args.activation)}, alpha={args.alpha:g}, "
+                                    f"y={args.y:g}, {args.reference} reference")
 
 
 def _curve_options(parser) -> None:
     parser.add_argument("--alpha", type=_float, required=True, help="load P/N")
     parser.add_argument("--d", type=_float, nargs="+", required=True, metavar="D", help="distances in (0, 1/2]")
     parser.add_argument("--kappa", type=_float, default=0.0, help="margin (>= 0), default 0")
+    parser.add_argument("--activation", choices=("linear", "relu", "sign"), default="linear",
+                        help="linear: the binary perceptron (default); relu, sign: the large-K tree committee "
+                             "with binary weights and that hidden activation")
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print JSON (arrays d, local_entropy, success, order parameters)")
     out.add_argument("--csv", metavar="FILE", help="write the curve as CSV")
@@ -221,25 +258,32 @@ def _parser() -> argparse.ArgumentParser:
                    help="binary or spherical (default: binary for the perceptron, spherical for a committee)")
     c.add_argument("--activation", choices=("relu", "sign", "linear"), default=None,
                    help="committee hidden units (default relu)")
-    c.add_argument("--k", metavar="K", default=None, help="committee hidden units: inf (the only value so far)")
+    c.add_argument("--k", metavar="K", default=None,
+                   help="committee hidden units: inf (default, the large-K theory), or 1, 3 (sign), 2 (relu)")
     c.add_argument("--kappa", type=_float, default=0.0, help="margin (>= 0), default 0")
+    c.add_argument("--rsb", type=int, choices=(0, 1), default=0,
+                   help="0: replica-symmetric (default); 1: 1RSB SAT/UNSAT (committee, spherical weights)")
     c.add_argument("--json", action="store_true", help="print JSON")
     c.set_defaults(run=_cmd_capacity)
 
-    cm = sub.add_parser("committee", help="tree committee machine at large K (ReLU, sign or linear units), RS")
+    cm = sub.add_parser("committee", help="tree committee machine, large K or K = 1, 2, 3 (ReLU, sign or linear "
+                                          "units), RS")
     cm.add_argument("--activation", choices=("relu", "sign", "linear"), default="relu")
     cm.add_argument("--weights", choices=perceptron.WEIGHTS, default="spherical")
     cm.add_argument("--alpha", type=_float, required=True, help="load P/N (N: all the weights)")
-    cm.add_argument("--k", metavar="K", default=None, help="hidden units: inf (the only value so far)")
+    cm.add_argument("--k", metavar="K", default=None,
+                    help="hidden units: inf (default, the large-K theory), or 1, 3 (sign), 2 (relu)")
     cm.add_argument("--kappa", type=_float, default=0.0, help="margin (>= 0), default 0")
     cm.add_argument("--json", action="store_true", help="print JSON")
     cm.set_defaults(run=_cmd_committee)
 
-    f = sub.add_parser("franz-parisi", help="Franz-Parisi entropy around typical solutions (binary perceptron, RS)")
+    f = sub.add_parser("franz-parisi", help="Franz-Parisi entropy around typical solutions (binary perceptron or "
+                                            "large-K committee, RS)")
     _curve_options(f)
     f.set_defaults(run=_cmd_franz_parisi)
 
-    le = sub.add_parser("local-entropy", help="local-entropy large deviations (dense regions), binary perceptron")
+    le = sub.add_parser("local-entropy", help="local-entropy large deviations (dense regions), binary perceptron or "
+                                             "large-K committee")
     _curve_options(le)
     le.add_argument("--y", type=_y_value, default=math.inf, metavar="Y|inf", help="large-deviation parameter (default inf)")
     le.add_argument("--reference", choices=local_entropy.REFERENCES, default="free",

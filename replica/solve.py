@@ -520,7 +520,8 @@ def solve(
     damping : float
         Largest mixing ``eta`` of the fixed-point iteration.
     quad : QuadratureOptions
-        Quadrature rules; the error estimate uses ``quad.refined()``.
+        Quadrature rules; the error estimate uses ``quad.refined()``.  Default: the
+        spec's ``quadrature`` attribute if it has one, else ``QuadratureOptions()``.
     quad_tol : float
         A converged point whose quadrature error estimate exceeds this is reported as
         ``success=False`` (the rule cannot resolve the integrand there).
@@ -545,7 +546,8 @@ def solve(
         raise ValueError(f"damping must be in (0, 1], got {damping!r}")
     if not (quad_tol > 0):
         raise ValueError(f"quad_tol must be > 0, got {quad_tol!r}")
-    prob = _Problem(spec, quad or QuadratureOptions())
+    # A spec may carry its own default rules (e.g. nested integrals that need a wider range).
+    prob = _Problem(spec, quad or getattr(spec, "quadrature", None) or QuadratureOptions())
     x0 = _initial_vector(prob, init)
     has_fp = prob.theory.fixed_point is not None
     if method == "fixed-point" and not has_fp:

@@ -115,7 +115,9 @@ def test_committee_and_its_capacity():
 
 
 @pytest.mark.parametrize("args, word", [
-    (["committee", "--alpha", "1", "--k", "3"], "--k"),
+    (["committee", "--alpha", "1", "--k", "x"], "--k"),
+    (["committee", "--alpha", "1", "--k", "3"], "k must be"),  # relu needs K = 2
+    (["committee", "--alpha", "1", "--k", "3", "--activation", "sign", "--kappa", "0.5"], "--kappa"),
     (["committee", "--alpha", "-1"], "alpha"),
     (["committee", "--alpha", "1", "--activation", "tanh"], "activation"),
     (["capacity", "--activation", "relu"], "--model committee"),
@@ -123,3 +125,32 @@ def test_committee_and_its_capacity():
 def test_committee_bad_input_is_one_line(args, word):
     r = run(*args)
     assert r.returncode == 2 and word in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_committee_geometry_and_1rsb_capacity():
+    """--activation on franz-parisi / local-entropy selects the large-K committee: at the
+    end point d* of the y = inf branch S_I is the committee's Gardner entropy; --rsb 1
+    gives the 1RSB capacity, below the RS one 2 pi/(pi - 1)."""
+    s = json.loads(run("committee", "--activation", "sign", "--weights", "binary", "--alpha", "0.5", "--json").stdout)
+    le = json.loads(run("local-entropy", "--alpha", "0.5", "--d", "0.45", "--activation", "sign", "--json").stdout)
+    assert le["success"] == [True] and le["local_entropy"][0] == pytest.approx(s["entropy"], abs=1e-12)
+    fp = run("franz-parisi", "--alpha", "0.5", "--d", "0.01", "0.1", "--activation", "relu")
+    assert fp.returncode == 0 and "relu committee" in fp.stdout
+    one = json.loads(run("capacity", "--model", "committee", "--rsb", "1", "--json").stdout)
+    assert one["success"] is True and 2.0 < one["alpha_c"] < one["alpha_rs"]
+    r = run("local-entropy", "--alpha", "0.5", "--d", "0.1", "--activation", "relu", "--reference", "solution")
+    assert r.returncode == 2 and "reference='solution'" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    r = run("capacity", "--rsb", "1")
+    assert r.returncode == 2 and "--rsb 1" in r.stderr
+
+
+def test_finite_k_committee():
+    """--k 1 with sign units is the perceptron (Gardner's entropy 0.3143900668556 at
+    alpha = 0.5); --k 3 gives the tree committee, whose spherical RS capacity is
+    1/E[c] = 4.0251918806 (c: the cheapest squared shift of two unit fields)."""
+    one = json.loads(run("committee", "--k", "1", "--activation", "sign", "--weights", "binary", "--alpha", "0.5",
+                         "--json").stdout)
+    assert one["k"] == 1 and one["entropy"] == pytest.approx(0.3143900668556, abs=1e-10)
+    cap = json.loads(run("capacity", "--model", "committee", "--k", "3", "--activation", "sign", "--json").stdout)
+    e_c = 5 / 8 - (3 + 3**0.5) / (4 * 3.141592653589793)
+    assert cap["k"] == 3 and cap["alpha_c"] == pytest.approx(1 / e_c, abs=1e-8)

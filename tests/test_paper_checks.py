@@ -15,6 +15,7 @@ from conftest import ROOT
     pytest.param("dense_clusters.py", marks=pytest.mark.slow),  # ~1 min
     pytest.param("sampler_vs_theory.py", marks=pytest.mark.slow),  # ~4 min
     pytest.param("dense_regions.py", marks=pytest.mark.slow),  # ~6 min
+    pytest.param("relu_committee.py", marks=pytest.mark.slow),  # ~2 min
 ])
 def test_paper_check_passes(script, tmp_path):
     r = subprocess.run([sys.executable, os.path.join(ROOT, "paper_checks", script), "--out", str(tmp_path)],

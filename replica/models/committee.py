@@ -85,8 +85,10 @@ Sign activation: ``1 - Q ~ (2/pi) sqrt(2 eps)``, the energetic term diverges onl
 never reaches ``q = 1``: the large-K RS spherical capacity is infinite (at finite K it
 grows with K).  :func:`capacity` returns ``alpha_c = inf`` for it, with that message.
 
-Not included (yet): the replicon / 1RSB, finite K, Franz-Parisi and local entropy for
-committees.
+Elsewhere: the replicon and the 1RSB capacity (:mod:`replica.models.committee_1rsb`),
+finite K (:mod:`replica.models.committee_finite`), the Franz–Parisi entropy and the local
+entropy of committees (``activation=`` in :mod:`replica.models.franz_parisi` and
+:mod:`replica.models.local_entropy`, through :func:`kernel_pair`).
 
 References
 ----------
@@ -123,6 +125,7 @@ __all__ = [
     "kernel",
     "kernel_slope",
     "kernel_expr",
+    "kernel_pair",
     "committee_free_entropy",
     "committee_q1_limit_free_entropy",
     "LargeKCommittee",
@@ -182,8 +185,15 @@ def kernel_slope(activation: str) -> float:
     return {"relu": math.pi / (math.pi - 1), "sign": math.inf, "linear": 1.0}[activation]
 
 
-def _kernel_pair(activation: str, q=_q):
-    """Sympy ``(Q(q), 1 - Q(q))``, the second in a form without cancellation at q -> 1."""
+def kernel_pair(activation: str, q=_q):
+    """Sympy ``(Q(q), 1 - Q(q))``, the second in a form without cancellation at q -> 1.
+
+    Every energetic term of the large-K committee is the perceptron's with each overlap
+    ``q_ab`` of the hidden fields replaced by ``Q(q_ab)`` (the output fields of several
+    replicas are jointly Gaussian with that covariance): the Franz–Parisi and
+    local-entropy theories use this pair for it.
+    """
+    _validate.choice("activation", activation, ACTIVATIONS)
     if activation == "linear":
         return q, 1 - q
     if activation == "sign":
@@ -197,7 +207,7 @@ def _kernel_pair(activation: str, q=_q):
 def kernel_expr(activation: str, q=None) -> sp.Expr:
     """Sympy expression of ``Q(q)`` (the one used in the free entropies)."""
     _validate.choice("activation", activation, ACTIVATIONS)
-    return _kernel_pair(activation, _q if q is None else q)[0]
+    return kernel_pair(activation, _q if q is None else q)[0]
 
 
 # ------------------------------------------------------------------ free entropies
@@ -218,7 +228,7 @@ def committee_free_entropy(activation: str, weights: str) -> FreeEntropy:
     """
     _validate.choice("activation", activation, ACTIVATIONS)
     _validate.choice("weights", weights, WEIGHTS)
-    Q, one_minus_Q = _kernel_pair(activation)
+    Q, one_minus_Q = kernel_pair(activation)
     dQ = sp.diff(Q, _q)
     u = (_kappa - sp.sqrt(Q) * _z) / sp.sqrt(one_minus_Q)
     feature = (_kappa / sp.sqrt(Q), sp.sqrt(one_minus_Q / Q))

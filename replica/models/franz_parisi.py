@@ -21,6 +21,11 @@ cavity field), ``u_z = (kappa - sqrt(Q) z)/sqrt(1 - Q)``, ``a = t/sqrt(Q)``,
 ``B = (u_z - (b/sigma) v) sigma / c`` (the probability that the reference satisfies
 the pattern given the constrained replica's field).
 
+Large-K tree committee (``activation="relu"|"sign"``): the same formula with the
+energetic overlaps ``Q, t, p, q1`` replaced by the kernel ``Q_K`` of each
+(:func:`~replica.models.committee.kernel_pair`) and the reference's ``(Q, Qhat)`` from the
+committee's Gardner saddle point.
+
 Identities (tests): at the typical distance ``d = (1 - Q)/2`` the constrained replica is
 just another typical solution and ``S_FP = s(alpha)``; ``S_FP -> 0`` as ``d -> 0``;
 below a distance ``d_0`` the entropy is negative: typical solutions are isolated.
@@ -37,6 +42,7 @@ it passes the identities listed, checked in the tests.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 
@@ -47,7 +53,7 @@ from .. import _validate
 from ..solve import SaddlePoint, solve
 from ..sweep import Curve, Threshold, continuation, find_parameter
 from ..symbolic import LOG_POSITIVE, UNIT, BinaryEntropy, Domain, FreeEntropy, GaussE, Log2Cosh, LogH
-from . import perceptron
+from . import committee, perceptron
 
 __all__ = ["FranzParisi", "franz_parisi_free_entropy", "franz_parisi_curve", "isolation_distance"]
 
@@ -60,16 +66,25 @@ _Q, _Qhat = sp.symbols("Q Qhat", positive=True)
 
 
 @functools.lru_cache(maxsize=None)
-def franz_parisi_free_entropy() -> FreeEntropy:
+def franz_parisi_free_entropy(activation: str = "linear") -> FreeEntropy:
     """RS Franz–Parisi entropy (see the module docstring).
 
     Order parameters ``phat, t, that, q1, qhat1``; parameters ``alpha, d, kappa`` and the
-    reference's Gardner ``Q, Qhat``.
+    reference's ``Q, Qhat``.
+
+    ``activation="linear"`` is the binary perceptron; ``"relu"`` or ``"sign"`` the
+    large-K tree committee with binary weights: its patterns see the output fields,
+    jointly Gaussian with covariances ``Q_K(.)`` of the hidden-field overlaps
+    (:func:`~replica.models.committee.kernel_pair`), so the energetic term is the
+    perceptron's with ``Q, t, p, q1`` replaced by ``Q_K(Q), Q_K(t), Q_K(p), Q_K(q1)``; the
+    entropic term, which counts the weights, is unchanged.
 
     References
     ----------
     Huang & Kabashima, PRE 90, 052813 (2014), arXiv:1408.1784, Sec. III (RS Franz–Parisi
-    potential); derivation in the package conventions in this module's docstring.
+    potential); derivation in the package conventions in this module's docstring;
+    Baldassi, Malatesta & Zecchina, PRL 123, 170602 (2019), arXiv:1907.07578 (the
+    committee, through the large-K kernel).
     """
     p = 1 - 2 * _d
     r = sp.sqrt(_qhat1 - _that**2 / _Qhat)
@@ -81,23 +96,28 @@ def franz_parisi_free_entropy() -> FreeEntropy:
         _z,
         [(0, 1 / sp.sqrt(_Qhat))],
     )
-    # Patterns: constrained replica field a z + sigma v, reference field u_z (given z).
-    a = _t / sp.sqrt(_Q)
-    b = (p - _t) / sp.sqrt(1 - _Q)
-    sigma = sp.sqrt(_q1 - a**2)
-    c = sp.sqrt(_q1 - a**2 - b**2)
-    u = (_kappa - sp.sqrt(_Q) * _z) / sp.sqrt(1 - _Q)
+    # Patterns: the output-field overlaps (the hidden-field ones for the perceptron).
+    Q_out, Q_gap = committee.kernel_pair(activation, _Q)
+    q1_out, q1_gap = committee.kernel_pair(activation, _q1)
+    t_out = committee.kernel_pair(activation, _t)[0]
+    p_out = committee.kernel_pair(activation, p)[0]
+    # Constrained replica field a z + sigma v, reference field u_z (given z).
+    a = t_out / sp.sqrt(Q_out)
+    b = (p_out - t_out) / sp.sqrt(Q_gap)
+    sigma = sp.sqrt(q1_out - a**2)
+    c = sp.sqrt(q1_out - a**2 - b**2)
+    u = (_kappa - sp.sqrt(Q_out) * _z) / sp.sqrt(Q_gap)
     B = (u - (b / sigma) * _w) * sigma / c
-    own = (_kappa - a * _z - sigma * _w) / sp.sqrt(1 - _q1)
+    own = (_kappa - a * _z - sigma * _w) / sp.sqrt(q1_gap)
     inner = GaussE(
         sp.exp(LogH(B) - LogH(u)) * LogH(own),
         _w,
-        [((_kappa - a * _z) / sigma, sp.sqrt(1 - _q1) / sigma), (u * sigma / b, c / b)],
+        [((_kappa - a * _z) / sigma, sp.sqrt(q1_gap) / sigma), (u * sigma / b, c / b)],
     )
-    energetic = _alpha * GaussE(inner, _z, [(_kappa / sp.sqrt(_Q), sp.sqrt((1 - _Q) / _Q))])
+    energetic = _alpha * GaussE(inner, _z, [(_kappa / sp.sqrt(Q_out), sp.sqrt(Q_gap / Q_out))])
     expr = -_phat * p + _that * _t - _qhat1 * (1 - _q1) / 2 + entropic + energetic
     return FreeEntropy(
-        name="franz-parisi",
+        name="franz-parisi" if activation == "linear" else f"franz-parisi-committee-{activation}",
         expr=expr,
         order=(_phat, _t, _that, _q1, _qhat1),
         params=(_alpha, _d, _kappa, _Q, _Qhat),
@@ -117,19 +137,28 @@ def _D_STEP(d: float) -> float:
 
 
 @functools.lru_cache(maxsize=256)
-def _reference(alpha: float, kappa: float) -> SaddlePoint:
-    """The Gardner saddle point of the reference (cached)."""
-    return solve(perceptron.Gardner(alpha=alpha, weights="binary", kappa=kappa), strict=True)
+def _reference(alpha: float, kappa: float, activation: str = "linear") -> SaddlePoint:
+    """The Gardner saddle point of the reference (cached): the perceptron's, or the
+    large-K committee's for a non-linear activation."""
+    if activation == "linear":
+        spec = perceptron.Gardner(alpha=alpha, weights="binary", kappa=kappa)
+    else:
+        spec = committee.LargeKCommittee(alpha=alpha, activation=activation, weights="binary", kappa=kappa)
+    return solve(spec, strict=True)
 
 
 @functools.lru_cache(maxsize=64)
-def _capacity(kappa: float) -> float:
-    return perceptron.capacity("binary", kappa).alpha_c
+def _capacity(kappa: float, activation: str = "linear") -> float:
+    if activation == "linear":
+        return perceptron.capacity("binary", kappa).alpha_c
+    return committee.capacity(activation, "binary", kappa).alpha_c
 
 
-def _check(alpha, d, kappa):
+def _check(alpha, d, kappa, activation="linear"):
+    _validate.choice("activation", activation, committee.ACTIVATIONS)
     _validate.real("kappa", kappa, lower=0.0)
-    _validate.real("alpha", alpha, lower=0.0, upper=_capacity(float(kappa)), lower_open=True, upper_open=True)
+    _validate.real("alpha", alpha, lower=0.0, upper=_capacity(float(kappa), activation), lower_open=True,
+                   upper_open=True)
     _validate.real("d", d, lower=0.0, upper=0.5, lower_open=True)
 
 
@@ -145,6 +174,11 @@ class FranzParisi:
         Normalised Hamming distance, in ``(0, 1/2]``.
     kappa : float
         Margin, ``>= 0``.
+    activation : {"linear", "relu", "sign"}
+        ``"linear"`` (default): the binary perceptron.  ``"relu"``, ``"sign"``: the
+        large-K tree committee with binary weights and that hidden activation
+        (:class:`~replica.models.committee.LargeKCommittee`); ``alpha`` is then ``P/N``
+        with ``N`` all the weights and ``d`` the Hamming distance per weight.
 
     Observables: ``entropy`` and ``local_entropy`` (both ``S_FP``), ``H2`` (the bound ``H2(d)``), ``slope``
     (``dS_FP/dd``).  ``typical_distance`` is ``(1 - Q)/2``.
@@ -160,16 +194,17 @@ class FranzParisi:
     alpha: float
     d: float
     kappa: float = 0.0
+    activation: str = "linear"
 
     def __post_init__(self):
-        _check(self.alpha, self.d, self.kappa)
+        _check(self.alpha, self.d, self.kappa, self.activation)
 
     def free_entropy(self) -> FreeEntropy:
-        return franz_parisi_free_entropy()
+        return franz_parisi_free_entropy(self.activation)
 
     @property
     def reference(self) -> SaddlePoint:
-        return _reference(float(self.alpha), float(self.kappa))
+        return _reference(float(self.alpha), float(self.kappa), self.activation)
 
     @property
     def typical_distance(self) -> float:
@@ -198,7 +233,7 @@ class FranzParisi:
         anchor = d_typ - 0.015 if self.d < d_typ else min(d_typ + 0.015, 0.5)
         path = np.geomspace(anchor, self.d, 16) if self.d < d_typ else np.linspace(anchor, self.d, 8)
         curve = continuation(
-            FranzParisi(self.alpha, anchor, self.kappa), "d", path, init=self._near_typical(anchor),
+            dataclasses.replace(self, d=anchor), "d", path, init=self._near_typical(anchor),
             max_step=_D_STEP,
         )
         good = [p for p in curve.points if p.success]
@@ -222,17 +257,19 @@ def _branch_end(last: SaddlePoint, failed: SaddlePoint) -> str | None:
     return None
 
 
-def franz_parisi_curve(alpha: float, d_values, *, kappa: float = 0.0, **solve_kwargs) -> Curve:
+def franz_parisi_curve(alpha: float, d_values, *, kappa: float = 0.0, activation: str = "linear",
+                       **solve_kwargs) -> Curve:
     """``S_FP(d)`` over ``d_values`` by continuation outwards from the typical distance.
 
     The points below and above ``d_typ`` are followed separately (each from a start
     next to ``d_typ``); the returned curve lists them in the order of ``d_values``.
     Points where no saddle point is found carry ``success=False`` and the reason.
+    ``activation`` as in :class:`FranzParisi` (``"linear"``: the perceptron).
     """
     d_values = np.asarray(d_values, dtype=float)
     for v in d_values:
-        _check(alpha, v, kappa)
-    spec = FranzParisi(alpha=alpha, d=float(d_values[0]), kappa=kappa)
+        _check(alpha, v, kappa, activation)
+    spec = FranzParisi(alpha=alpha, d=float(d_values[0]), kappa=kappa, activation=activation)
     d_typ = spec.typical_distance
     points: dict[int, SaddlePoint] = {}
     for side in (-1, 1):
@@ -243,9 +280,9 @@ def franz_parisi_curve(alpha: float, d_values, *, kappa: float = 0.0, **solve_kw
         start = d_typ + side * min(0.015, 0.5 * abs(d_values[idx[0]] - d_typ) + 1e-3)
         start = min(max(start, 1e-6), 0.5)
         values = [start] + [float(d_values[i]) for i in idx]
+        start_spec = dataclasses.replace(spec, d=start)
         curve = continuation(
-            FranzParisi(alpha, start, kappa), "d", values,
-            init=FranzParisi(alpha, start, kappa)._near_typical(start), max_step=_D_STEP,
+            start_spec, "d", values, init=start_spec._near_typical(start), max_step=_D_STEP,
             end_of_branch=_branch_end if side < 0 else None, **solve_kwargs,
         )
         for i, pt in zip(idx, curve.points[1:]):
@@ -253,25 +290,27 @@ def franz_parisi_curve(alpha: float, d_values, *, kappa: float = 0.0, **solve_kw
     return Curve(param="d", values=d_values, points=tuple(points[i] for i in range(len(d_values))))
 
 
-def isolation_distance(alpha: float, *, kappa: float = 0.0, **solve_kwargs) -> Threshold:
+def isolation_distance(alpha: float, *, kappa: float = 0.0, activation: str = "linear",
+                       **solve_kwargs) -> Threshold:
     """The distance ``d_0`` below which ``S_FP(d) < 0``: no solution is that close to a
     typical one (Huang & Kabashima 2014).
 
     Found on the branch followed from the typical distance, by a secant/bisection search
-    on ``d`` started from a coarse scan.
+    on ``d`` started from a coarse scan.  ``activation`` as in :class:`FranzParisi`.
     """
-    _check(alpha, 0.25, kappa)
+    _check(alpha, 0.25, kappa, activation)
     grid = np.geomspace(0.3, 1e-4, 28)
-    d_typ = FranzParisi(alpha, 0.25, kappa).typical_distance
+    spec = FranzParisi(alpha, 0.25, kappa, activation)
+    d_typ = spec.typical_distance
     grid = grid[grid < d_typ]
-    curve = franz_parisi_curve(alpha, grid, kappa=kappa, **solve_kwargs)
+    curve = franz_parisi_curve(alpha, grid, kappa=kappa, activation=activation, **solve_kwargs)
     s = curve.column("entropy")
     for i in range(1, len(grid)):
         if not s.mask[i - 1] and not s.mask[i] and s[i - 1] > 0 >= s[i]:
             lo, hi = grid[i], grid[i - 1]
             start = curve.points[i]
             return find_parameter(
-                FranzParisi(alpha, float(0.5 * (lo + hi)), kappa), "d", observable="entropy",
+                dataclasses.replace(spec, d=float(0.5 * (lo + hi))), "d", observable="entropy",
                 target=0.0, bracket=(lo, hi), init=start, xtol=1e-10, **solve_kwargs,
             )
     raise ValueError(f"no zero crossing of S_FP found for alpha={alpha} on d in [1e-4, {d_typ:.3g}]")

@@ -81,7 +81,7 @@ from ..symbolic import (
     H,
     PenalisedLogHMax,
 )
-from . import perceptron
+from . import committee, perceptron
 
 __all__ = [
     "LocalEntropy",
@@ -102,10 +102,14 @@ _dq, _dqhat = sp.symbols("dq dqhat", positive=True)
 _alpha, _d, _kappa, _y, _gamma = sp.symbols("alpha d kappa y gamma", nonnegative=True)
 
 
-def _free_inf_terms(field):
+def _free_inf_terms(field, activation="linear"):
     """Entropic and energetic terms of the free-reference ``y = inf`` theory.
 
     ``field`` is ``phat`` (distance form) or ``gamma`` (robust-ensemble form).
+    ``activation``: ``"linear"`` for the perceptron; ``"relu"``/``"sign"`` for the large-K
+    committee, whose patterns see the output overlaps ``Q_K(q)`` and
+    ``Q_K(q0) = Q_K(q) - Q_K'(q) dq/y`` (:func:`~replica.models.committee.kernel_pair`):
+    the energetic term is the perceptron's with ``q -> Q_K(q)``, ``dq -> Q_K'(q) dq``.
 
     References
     ----------
@@ -118,15 +122,17 @@ def _free_inf_terms(field):
     # negative (CoshMax has a kink at g = 0 once dqhat > 1: two maximisers).
     kink = field / sp.sqrt(_qhat)
     entropic = GaussE(CoshMax(g, _dqhat), _z, [(0, 0), (0, 1 / sp.sqrt(_qhat)), (kink, 0), (-kink, 0)])
-    x = (_kappa - sp.sqrt(_q) * _z) / sp.sqrt(1 - _q)
-    center = _kappa / sp.sqrt(_q)
+    Q, gap = committee.kernel_pair(activation, _q)
+    dQ = sp.diff(Q, _q) * _dq
+    x = (_kappa - sp.sqrt(Q) * _z) / sp.sqrt(gap)
+    center = _kappa / sp.sqrt(Q)
     # The maximiser v* of LogHMax moves to ~ -sqrt(2 ln D) when D = dq/(1-q) is large
     # (small d): the integrand's step then sits near x = v*, away from the centre.
-    width = sp.sqrt((1 - _q) / _q)
-    shifted = center + width * sp.sqrt(2 * sp.log(1 + _dq / (1 - _q)))
+    width = sp.sqrt(gap / Q)
+    shifted = center + width * sp.sqrt(2 * sp.log(1 + dQ / gap))
     energetic = _alpha * GaussE(
-        LogHMax(x, _dq / (1 - _q)), _z,
-        [(center, width), (center, sp.sqrt((1 - _q + _dq) / _q)), (shifted, width)],
+        LogHMax(x, dQ / gap), _z,
+        [(center, width), (center, sp.sqrt((gap + dQ) / Q)), (shifted, width)],
     )
     return -_qhat * (1 - _q) / 2 - (_qhat * _dq + _dqhat * _q) / 2 + entropic + energetic
 
@@ -135,18 +141,27 @@ def _free_inf_terms(field):
 _INF_DOMAINS = {_q: UNIT, _qhat: LOG_POSITIVE, _dq: LOG_POSITIVE, _dqhat: LOG_POSITIVE}
 
 
+def _suffix(activation: str) -> str:
+    """Name suffix of a theory: none for the perceptron, the committee's activation else."""
+    return "" if activation == "linear" else f"-committee-{activation}"
+
+
 @functools.lru_cache(maxsize=None)
-def free_reference_inf_free_entropy() -> FreeEntropy:
+def free_reference_inf_free_entropy(activation: str = "linear") -> FreeEntropy:
     """Local entropy ``S_I(d)`` at ``y = inf``, free reference (module docstring).
+
+    ``activation``: ``"linear"`` (the perceptron) or a large-K committee's (see
+    :func:`_free_inf_terms`).
 
     References
     ----------
-    Baldassi et al., PRL 115, 128101 (2015) and arXiv:1511.05634 (y -> inf limit).
+    Baldassi et al., PRL 115, 128101 (2015) and arXiv:1511.05634 (y -> inf limit);
+    Baldassi, Malatesta & Zecchina, PRL 123, 170602 (2019), arXiv:1907.07578 (committees).
     """
     p = 1 - 2 * _d
-    expr = -_phat * p + _free_inf_terms(_phat)
+    expr = -_phat * p + _free_inf_terms(_phat, activation)
     return FreeEntropy(
-        name="local-entropy-free-inf",
+        name="local-entropy-free-inf" + _suffix(activation),
         expr=expr,
         order=(_phat, _q, _qhat, _dq, _dqhat),
         params=(_alpha, _d, _kappa),
@@ -162,7 +177,7 @@ def free_reference_inf_free_entropy() -> FreeEntropy:
 
 
 @functools.lru_cache(maxsize=None)
-def gardner_plateau_free_entropy() -> FreeEntropy:
+def gardner_plateau_free_entropy(activation: str = "linear") -> FreeEntropy:
     """The ``y = inf`` free-reference local entropy for ``d >= d*``: ``S_I = s(alpha)``.
 
     At the end point ``d*`` of the branch ``phat`` reaches 0 and the references that
@@ -178,11 +193,14 @@ def gardner_plateau_free_entropy() -> FreeEntropy:
     Gardner & Derrida, J. Phys. A 21, 271 (1988) for ``s(alpha)``; the plateau follows
     from the y -> inf limit of Baldassi et al., arXiv:1511.05634 at ``phat = 0``.
     """
-    g = perceptron.gardner_free_entropy("binary")
+    if activation == "linear":
+        g = perceptron.gardner_free_entropy("binary")
+    else:
+        g = committee.committee_free_entropy(activation, "binary")
     q, qhat = g.order
     alpha, kappa = g.params
     return FreeEntropy(
-        name="local-entropy-free-inf-plateau",
+        name="local-entropy-free-inf-plateau" + _suffix(activation),
         expr=g.expr,
         order=(q, qhat),
         params=(alpha, _d, kappa),
@@ -281,8 +299,11 @@ def solution_reference_inf_free_entropy() -> FreeEntropy:
     )
 
 
-def _free_finite_terms(field):
+def _free_finite_terms(field, activation="linear"):
     """``phi`` of the free reference at finite ``y`` without the ``-y phat p`` term.
+
+    ``activation`` as in :func:`_free_inf_terms`: the committee's patterns see
+    ``Q_K(q0)``, ``Q_K(q1)``.
 
     References
     ----------
@@ -296,12 +317,15 @@ def _free_finite_terms(field):
     # up and down swap at z0 = 0 over a width ~ 1/(y |field| sqrt(qhat0)): sharp at large y.
     entropic = GaussE(LogAddExp(up, down), _z0,
                       [(0, 1 / sp.sqrt(_qhat0)), (0, 1 / (sp.sqrt(_qhat0) * (1 + _y * sp.Abs(field))))])
-    u = (_kappa - sp.sqrt(_q0) * _z0 - sp.sqrt(_q1 - _q0) * _z1) / sp.sqrt(1 - _q1)
+    Q0, gap0 = committee.kernel_pair(activation, _q0)
+    Q1, gap1 = committee.kernel_pair(activation, _q1)
+    spread = gap0 - gap1  # Q1 - Q0
+    u = (_kappa - sp.sqrt(Q0) * _z0 - sp.sqrt(spread) * _z1) / sp.sqrt(gap1)
     inner = LogGaussE(
         _y * LogH(u), _z1,
-        [((_kappa - sp.sqrt(_q0) * _z0) / sp.sqrt(_q1 - _q0), sp.sqrt((1 - _q1) / (_q1 - _q0)))],
+        [((_kappa - sp.sqrt(Q0) * _z0) / sp.sqrt(spread), sp.sqrt(gap1 / spread))],
     )
-    energetic = _alpha * GaussE(inner, _z0, [(_kappa / sp.sqrt(_q0), sp.sqrt((1 - _q0) / _q0))])
+    energetic = _alpha * GaussE(inner, _z0, [(_kappa / sp.sqrt(Q0), sp.sqrt(gap0 / Q0))])
     return (-(_y / 2) * _qhat1 * ((_y - 1) * _q1 + 1) + (_y**2 / 2) * _qhat0 * _q0 + entropic + energetic)
 
 
@@ -309,7 +333,7 @@ _FINITE_DOMAINS = {_q0: UNIT, _q1: UNIT, _qhat0: POSITIVE, _qhat1: POSITIVE}
 
 
 @functools.lru_cache(maxsize=None)
-def free_reference_free_entropy() -> FreeEntropy:
+def free_reference_free_entropy(activation: str = "linear") -> FreeEntropy:
     """``phi(d, y)`` at finite ``y``, free reference (module docstring).
 
     References
@@ -317,10 +341,10 @@ def free_reference_free_entropy() -> FreeEntropy:
     Baldassi et al., arXiv:1511.05634 (free reference, finite y).
     """
     p = 1 - 2 * _d
-    expr = -_y * _phat * p + _free_finite_terms(_phat)
+    expr = -_y * _phat * p + _free_finite_terms(_phat, activation)
     s_i = sp.diff(expr, _y)
     return FreeEntropy(
-        name="local-entropy-free-y",
+        name="local-entropy-free-y" + _suffix(activation),
         expr=expr,
         order=(_phat, _q0, _q1, _qhat0, _qhat1),
         params=(_alpha, _d, _kappa, _y),
@@ -334,7 +358,8 @@ def free_reference_free_entropy() -> FreeEntropy:
     )
 
 
-def _check(alpha, d, y, reference, kappa):
+def _check(alpha, d, y, reference, kappa, activation="linear"):
+    _validate.choice("activation", activation, committee.ACTIVATIONS)
     _validate.real("alpha", alpha, lower=0.0)
     _validate.real("d", d, lower=0.0, upper=0.5, lower_open=True)
     if not (isinstance(y, (int, float)) and y == math.inf):
@@ -358,19 +383,32 @@ def _require_available(reference: str, y: float) -> None:
         )
 
 
+def _require_linear(reference: str, activation: str) -> None:
+    """The constrained reference is implemented for the perceptron only."""
+    if reference == "solution" and activation != "linear":
+        raise ValueError(
+            f"reference='solution' is available for the perceptron (activation='linear') only; got "
+            f"activation={activation!r}: use reference='free' for the committee"
+        )
+
+
 @functools.lru_cache(maxsize=256)
-def _gardner(alpha: float, kappa: float) -> SaddlePoint:
-    return solve(perceptron.Gardner(alpha=alpha, weights="binary", kappa=kappa), strict=True)
+def _gardner(alpha: float, kappa: float, activation: str = "linear") -> SaddlePoint:
+    if activation == "linear":
+        return solve(perceptron.Gardner(alpha=alpha, weights="binary", kappa=kappa), strict=True)
+    return solve(committee.LargeKCommittee(alpha=alpha, activation=activation, weights="binary", kappa=kappa),
+                 strict=True)
 
 
-def gardner_end_point(alpha: float, kappa: float = 0.0) -> tuple[float, SaddlePoint]:
+def gardner_end_point(alpha: float, kappa: float = 0.0, activation: str = "linear") -> tuple[float, SaddlePoint]:
     """End point ``d*`` of the ``y = inf`` free-reference branch and the Gardner saddle.
 
     At ``d* = (1 - E|tanh(sqrt(Qhat) z)|)/2`` the reference is the clipped centre of
     mass of all typical solutions: ``phat = dq = dqhat = 0``, ``(q, qhat) = (Q, Qhat)``
-    and ``S_I(d*) = s(alpha)``.
+    and ``S_I(d*) = s(alpha)``.  For a committee activation the Gardner saddle is the
+    large-K committee's (:class:`~replica.models.committee.LargeKCommittee`, binary).
     """
-    g = _gardner(float(alpha), float(kappa))
+    g = _gardner(float(alpha), float(kappa), activation)
     qhat = g.order["qhat"]
     m = gaussian_expectation(lambda z: np.abs(np.tanh(math.sqrt(qhat) * z)), features=[(0.0, 0.0)]).value
     return (1.0 - float(m)) / 2.0, g
@@ -394,6 +432,10 @@ class LocalEntropy:
         the free one (see :func:`local_entropy_curve` for its branch).
     kappa : float
         Margin ``>= 0``.
+    activation : {"linear", "relu", "sign"}
+        ``"linear"`` (default): the binary perceptron.  ``"relu"``, ``"sign"``: the
+        large-K tree committee with binary weights (free reference only), whose patterns
+        see the output overlaps ``Q_K(q)`` (:func:`~replica.models.committee.kernel_pair`).
 
     Observables: ``local_entropy`` (``S_I``), ``external_entropy``, ``slope``
     (``d S_I/d d`` at ``y = inf``; ``d phi/d d`` at finite ``y``), ``H2``.
@@ -411,10 +453,12 @@ class LocalEntropy:
     y: float = math.inf
     reference: str = "free"
     kappa: float = 0.0
+    activation: str = "linear"
 
     def __post_init__(self):
-        _check(self.alpha, self.d, self.y, self.reference, self.kappa)
+        _check(self.alpha, self.d, self.y, self.reference, self.kappa, self.activation)
         _require_available(self.reference, self.y)
+        _require_linear(self.reference, self.activation)
 
     @property
     def is_limit(self) -> bool:
@@ -424,14 +468,16 @@ class LocalEntropy:
     def on_plateau(self) -> bool:
         """Free reference, ``y = inf`` and ``d >= d*``: the flat part ``S_I = s(alpha)``."""
         return (self.reference == "free" and self.is_limit
-                and self.d >= gardner_end_point(self.alpha, self.kappa)[0])
+                and self.d >= gardner_end_point(self.alpha, self.kappa, self.activation)[0])
 
     def free_entropy(self) -> FreeEntropy:
         if self.reference == "solution":
             return solution_reference_inf_free_entropy()
         if self.on_plateau:
-            return gardner_plateau_free_entropy()
-        return free_reference_inf_free_entropy() if self.is_limit else free_reference_free_entropy()
+            return gardner_plateau_free_entropy(self.activation)
+        if self.is_limit:
+            return free_reference_inf_free_entropy(self.activation)
+        return free_reference_free_entropy(self.activation)
 
     def parameter_values(self):
         base = (float(self.alpha), float(self.d), float(self.kappa))
@@ -441,10 +487,10 @@ class LocalEntropy:
         if self.reference == "solution":
             return _solution_inf_guess(self.alpha, self.d, self.kappa)
         if self.on_plateau:
-            return dict(_gardner(float(self.alpha), float(self.kappa)).order)
+            return dict(_gardner(float(self.alpha), float(self.kappa), self.activation).order)
         if self.is_limit:
-            return _inf_branch_guess(self.alpha, self.d, self.kappa)
-        inf = solve(LocalEntropy(self.alpha, self.d, math.inf, self.reference, self.kappa))
+            return _inf_branch_guess(self.alpha, self.d, self.kappa, self.activation)
+        inf = solve(dataclasses.replace(self, y=math.inf))
         return _down_in_y(self, lambda y0: _finite_from_inf(inf.order, y0))
 
 
@@ -544,9 +590,9 @@ def _branch_start(d_star: float) -> float:
     return max(d_star - 0.01, 0.5 * d_star)
 
 
-def _inf_branch_guess(alpha: float, d: float, kappa: float) -> dict:
+def _inf_branch_guess(alpha: float, d: float, kappa: float, activation: str = "linear") -> dict:
     """Saddle of the ``y = inf`` theory by continuation in ``d`` from the Gardner end point."""
-    d_star, g = gardner_end_point(alpha, kappa)
+    d_star, g = gardner_end_point(alpha, kappa, activation)
     Q, Qh = g.order["q"], g.order["qhat"]
     # Just below d*: phat, dq, dqhat open up linearly in d* - d (measured: ~3.5, 4.6, 1.9).
     start = _branch_start(d_star)
@@ -554,7 +600,8 @@ def _inf_branch_guess(alpha: float, d: float, kappa: float) -> dict:
     guess = {"phat": 3.5 * eps, "q": Q, "qhat": Qh, "dq": 4.6 * eps, "dqhat": 1.9 * eps}
     if abs(d - start) < 1e-12:
         return guess
-    curve = continuation(LocalEntropy(alpha, start, math.inf, "free", kappa), "d", [start, d], init=guess, max_step=_D_STEP)
+    curve = continuation(LocalEntropy(alpha, start, math.inf, "free", kappa, activation), "d", [start, d], init=guess,
+                         max_step=_D_STEP)
     good = [p for p in curve.points if p.success]
     return dict(good[-1].order) if good else guess
 
@@ -603,28 +650,30 @@ def _branch_end(last: SaddlePoint, failed: SaddlePoint) -> str | None:
 _DENSE_ANCHOR = 0.005  # a distance where the dense branch is resolvable for every alpha < alpha_c
 
 
-def _dense_start(alpha: float, d: float, kappa: float) -> dict | None:
+def _dense_start(alpha: float, d: float, kappa: float, activation: str = "linear") -> dict | None:
     """Saddle on the small-``d`` dense branch at ``alpha``, by continuation in alpha.
 
     At small ``d`` the dense branch (``S_I`` within ``exp(-c/d)`` of ``H2``) exists for
     every load, also above ``alpha_U`` where it is disconnected from the Gardner end
     point: it is reached from ``alpha = 0.5``, where it is connected, at fixed ``d``.
     """
-    base = local_entropy_curve(0.5, [d], kappa=kappa).points[0]
+    base = local_entropy_curve(0.5, [d], kappa=kappa, activation=activation).points[0]
     if not base.success:
         return None
-    path = continuation(LocalEntropy(0.5, d, math.inf, "free", kappa), "alpha", np.linspace(0.5, alpha, 25), init=base)
+    path = continuation(LocalEntropy(0.5, d, math.inf, "free", kappa, activation), "alpha", np.linspace(0.5, alpha, 25),
+                        init=base)
     last = path.points[-1]
     return dict(last.order) if last.success else None
 
 
 def local_entropy_curve(alpha: float, d_values, *, y: float = math.inf, reference: str = "free",
-                        kappa: float = 0.0, **solve_kwargs) -> Curve:
+                        kappa: float = 0.0, activation: str = "linear", **solve_kwargs) -> Curve:
     """``S_I(d)`` over ``d_values``, by continuation from the Gardner end point ``d*``.
 
     The branch is followed from ``d*`` down to the smallest requested distance and up
     to the largest one; the points are returned in the order of ``d_values``.  Points
-    where no RS saddle point is found carry ``success=False`` and the reason.  At
+    where no RS saddle point is found carry ``success=False`` and the reason.
+    ``activation`` as in :class:`LocalEntropy` (``"linear"``: the perceptron).  At
     ``y = inf`` and above ``alpha_U`` the branch from ``d*`` ends where ``phat = 0``; the
     curve then carries on along the dense branch at small ``d``, followed upwards from
     ``d = 0.005`` (reached by continuation in alpha) until its own ``phat = 0`` point.
@@ -633,9 +682,10 @@ def local_entropy_curve(alpha: float, d_values, *, y: float = math.inf, referenc
     """
     d_values = np.asarray(d_values, dtype=float)
     for v in d_values:
-        _check(alpha, v, y, reference, kappa)
+        _check(alpha, v, y, reference, kappa, activation)
     _require_available(reference, y)
-    d_star, _ = gardner_end_point(alpha, kappa)
+    _require_linear(reference, activation)
+    d_star, _ = gardner_end_point(alpha, kappa, activation)
     limit = y == math.inf
     if reference == "solution":
         return _solution_curve(alpha, d_values, kappa, solve_kwargs)
@@ -658,23 +708,24 @@ def local_entropy_curve(alpha: float, d_values, *, y: float = math.inf, referenc
         if limit and side < 0:
             # From the known start next to d*, so that the end of the branch is detected.
             anchor = _branch_start(d_star)
-            follow(idx, LocalEntropy(alpha, anchor, y, reference, kappa), _inf_branch_guess(alpha, anchor, kappa),
-                   _branch_end, anchor)
+            follow(idx, LocalEntropy(alpha, anchor, y, reference, kappa, activation),
+                   _inf_branch_guess(alpha, anchor, kappa, activation), _branch_end, anchor)
         else:
-            spec = LocalEntropy(alpha, float(d_values[idx[0]]), y, reference, kappa)
+            spec = LocalEntropy(alpha, float(d_values[idx[0]]), y, reference, kappa, activation)
             follow(idx, spec, spec.initial_guess(), _saturated if side < 0 else None)
 
     # Above alpha_U: the disconnected dense branch at small d.
     gap_idx = [i for i, v in enumerate(d_values) if v < d_star and not points[i].success and "phat > 0" in points[i].message]
     if limit and gap_idx:
-        start = _dense_start(alpha, _DENSE_ANCHOR, kappa)
+        start = _dense_start(alpha, _DENSE_ANCHOR, kappa, activation)
         if start is not None:
             up = sorted((i for i in gap_idx if d_values[i] >= _DENSE_ANCHOR), key=lambda i: d_values[i])
             down = sorted((i for i in gap_idx if d_values[i] < _DENSE_ANCHOR), key=lambda i: -d_values[i])
             gap_reason = {i: points[i] for i in up}
             for idx, stop in ((up, _slope_vanishes), (down, _saturated)):
                 if idx:
-                    follow(idx, LocalEntropy(alpha, _DENSE_ANCHOR, y, reference, kappa), start, stop, _DENSE_ANCHOR)
+                    follow(idx, LocalEntropy(alpha, _DENSE_ANCHOR, y, reference, kappa, activation), start, stop,
+                           _DENSE_ANCHOR)
             for i in up:  # inside the gap: keep the reason of the branch from above
                 if not points[i].success and "phat > 0" in points[i].message:
                     points[i] = gap_reason[i]
@@ -743,9 +794,9 @@ def _solution_curve(alpha: float, d_values: np.ndarray, kappa: float, solve_kwar
     return Curve(param="d", values=d_values, points=tuple(points[i] for i in range(len(d_values))))
 
 
-def _min_slope(alpha: float, kappa: float, grid) -> tuple[float | None, SaddlePoint | None]:
+def _min_slope(alpha: float, kappa: float, grid, activation: str = "linear") -> tuple[float | None, SaddlePoint | None]:
     """Smallest ``phat`` on the ``y = inf`` branch from ``d*`` over ``grid`` (None if it breaks)."""
-    curve = local_entropy_curve(alpha, grid, kappa=kappa)
+    curve = local_entropy_curve(alpha, grid, kappa=kappa, activation=activation)
     ok = [p for p in curve.points if p.success and "phat" in p.order]
     if len(ok) < len(curve.points) or not ok:
         return None, None
@@ -753,7 +804,8 @@ def _min_slope(alpha: float, kappa: float, grid) -> tuple[float | None, SaddlePo
     return best.order["phat"], best
 
 
-def monotonicity_threshold(kappa: float = 0.0, *, bracket=(0.70, 0.80), xtol: float = 1e-4) -> Threshold:
+def monotonicity_threshold(kappa: float = 0.0, *, bracket=(0.70, 0.80), xtol: float = 1e-4,
+                           activation: str = "linear") -> Threshold:
     """Load ``alpha_U`` above which the ``y = inf`` local-entropy curve is not monotonic.
 
     Below ``alpha_U`` the branch from the Gardner end point reaches ``d -> 0`` with
@@ -767,17 +819,18 @@ def monotonicity_threshold(kappa: float = 0.0, *, bracket=(0.70, 0.80), xtol: fl
     monotonic above alpha ~ 0.77); free reference, RS, y = inf in this package.
     """
     _validate.real("kappa", kappa, lower=0.0)
+    _validate.choice("activation", activation, committee.ACTIVATIONS)
     grid = np.concatenate([np.geomspace(0.004, 0.06, 60)])
     lo, hi = map(float, bracket)
-    m_lo, p_lo = _min_slope(lo, kappa, grid)
-    m_hi, _ = _min_slope(hi, kappa, grid)
+    m_lo, p_lo = _min_slope(lo, kappa, grid, activation)
+    m_hi, _ = _min_slope(hi, kappa, grid, activation)
     nit = 2
     if m_lo is None or m_lo <= 0 or (m_hi is not None and m_hi > 0):
         return Threshold("alpha", lo, p_lo, False,
                          f"bracket {bracket} does not contain the threshold", math.inf, nit)
     while hi - lo > xtol:
         mid = 0.5 * (lo + hi)
-        m, pt = _min_slope(mid, kappa, grid)
+        m, pt = _min_slope(mid, kappa, grid, activation)
         nit += 1
         if m is not None and m > 0:
             lo, p_lo = mid, pt
@@ -789,7 +842,7 @@ def monotonicity_threshold(kappa: float = 0.0, *, bracket=(0.70, 0.80), xtol: fl
 
 
 @functools.lru_cache(maxsize=None)
-def robust_ensemble_inf_free_entropy() -> FreeEntropy:
+def robust_ensemble_inf_free_entropy(activation: str = "linear") -> FreeEntropy:
     """Robust ensemble (soft coupling ``gamma``) at ``y = inf``, free reference.
 
     ``S_gamma = extr_p [S_I(d(p)) + gamma p]``: the Legendre transform of the local
@@ -803,10 +856,10 @@ def robust_ensemble_inf_free_entropy() -> FreeEntropy:
     C. Baldassi et al., PNAS 113, E7655 (2016), arXiv:1605.06444, Eqs. for the robust
     ensemble (y replicas coupled to a centre by gamma).
     """
-    expr = _free_inf_terms(_gamma)
+    expr = _free_inf_terms(_gamma, activation)
     overlap = sp.diff(expr, _gamma)
     return FreeEntropy(
-        name="robust-ensemble-free-inf",
+        name="robust-ensemble-free-inf" + _suffix(activation),
         expr=expr,
         order=(_q, _qhat, _dq, _dqhat),
         params=(_alpha, _gamma, _kappa),
@@ -820,7 +873,7 @@ def robust_ensemble_inf_free_entropy() -> FreeEntropy:
 
 
 @functools.lru_cache(maxsize=None)
-def robust_ensemble_free_entropy() -> FreeEntropy:
+def robust_ensemble_free_entropy(activation: str = "linear") -> FreeEntropy:
     """Robust ensemble at finite ``y``, free reference: ``phi_gamma = phi + y gamma p``.
 
     Observables: the overlap ``p = (1/y) d phi_gamma/d gamma``, the distance, the local
@@ -830,11 +883,11 @@ def robust_ensemble_free_entropy() -> FreeEntropy:
     ----------
     C. Baldassi et al., PNAS 113, E7655 (2016), arXiv:1605.06444.
     """
-    expr = _free_finite_terms(_gamma)
+    expr = _free_finite_terms(_gamma, activation)
     overlap = sp.diff(expr, _gamma) / _y
     s_i = sp.diff(expr, _y) - _gamma * overlap
     return FreeEntropy(
-        name="robust-ensemble-free-y",
+        name="robust-ensemble-free-y" + _suffix(activation),
         expr=expr,
         order=(_q0, _q1, _qhat0, _qhat1),
         params=(_alpha, _gamma, _kappa, _y),
@@ -865,6 +918,8 @@ class RobustEnsemble:
         Number of replicas (real ``> 0``) or ``math.inf``.
     reference : {"free"}
     kappa : float
+    activation : {"linear", "relu", "sign"}
+        As in :class:`LocalEntropy` (``"linear"``: the perceptron).
     """
 
     alpha: float
@@ -872,9 +927,10 @@ class RobustEnsemble:
     y: float = math.inf
     reference: str = "free"
     kappa: float = 0.0
+    activation: str = "linear"
 
     def __post_init__(self):
-        _check(self.alpha, 0.25, self.y, self.reference, self.kappa)
+        _check(self.alpha, 0.25, self.y, self.reference, self.kappa, self.activation)
         _validate.real("gamma", self.gamma)
         _require_free(self.reference)
 
@@ -883,8 +939,9 @@ class RobustEnsemble:
         return self.y == math.inf
 
     def free_entropy(self) -> FreeEntropy:
-        return robust_ensemble_inf_free_entropy() if self.is_limit else robust_ensemble_free_entropy()
-
+        if self.is_limit:
+            return robust_ensemble_inf_free_entropy(self.activation)
+        return robust_ensemble_free_entropy(self.activation)
 
     def parameter_values(self):
         base = (float(self.alpha), float(self.gamma), float(self.kappa))
@@ -892,12 +949,12 @@ class RobustEnsemble:
 
     def initial_guess(self) -> dict:
         # Near the Gardner end point gamma = phat = 0; follow gamma from there.
-        d_star, g = gardner_end_point(self.alpha, self.kappa)
+        d_star, g = gardner_end_point(self.alpha, self.kappa, self.activation)
         start = {"q": g.order["q"], "qhat": g.order["qhat"], "dq": 0.03, "dqhat": 0.01}
         if abs(self.gamma) < 0.02:
             base = start
         else:
-            curve = continuation(RobustEnsemble(self.alpha, 0.02 * math.copysign(1, self.gamma), math.inf, "free", self.kappa),
+            curve = continuation(dataclasses.replace(self, gamma=0.02 * math.copysign(1, self.gamma), y=math.inf),
                                  "gamma", np.linspace(0.02 * math.copysign(1, self.gamma), self.gamma, 12), init=start)
             good = [p for p in curve.points if p.success]
             base = dict(good[-1].order) if good else start

@@ -1,8 +1,24 @@
 """Simulated binary perceptrons that check the theory: random instances, exact
 enumeration (meet in the middle, N up to 34), belief propagation (Bethe entropy,
-local entropy around a reference), learning algorithms (each returns a ``SolverResult``)."""
+local entropy around a reference), learning algorithms (each returns a ``SolverResult``),
+and tree committee machines (exact enumeration, Monte Carlo entropy)."""
 
 from .algorithms import ALGORITHMS, algorithm, run_algorithm
+from .committee import (
+    CommitteeEntropyMC,
+    CommitteeOverlap,
+    committee_distance_histogram,
+    committee_entropy_mc,
+    committee_entropy_per_weight,
+    committee_output,
+    committee_overlap,
+    committee_overlap_distribution,
+    count_committee_solutions,
+    default_output_weights,
+    enumerate_committee_solutions,
+    is_committee_solution,
+    sample_committee_solutions,
+)
 from .bp import BPResult, LocalEntropyBP, bethe_entropy, local_entropy_bp, run_bp
 from .enumerate import count_solutions, distance_histogram, entropy_per_weight, enumerate_solutions, sample_solutions
 from ._solver_result import SolverResult
@@ -19,6 +35,19 @@ __all__ = [
     "algorithm",
     "run_algorithm",
     "BPResult",
+    "CommitteeEntropyMC",
+    "CommitteeOverlap",
+    "committee_distance_histogram",
+    "committee_entropy_mc",
+    "committee_entropy_per_weight",
+    "committee_output",
+    "committee_overlap",
+    "committee_overlap_distribution",
+    "count_committee_solutions",
+    "default_output_weights",
+    "enumerate_committee_solutions",
+    "is_committee_solution",
+    "sample_committee_solutions",
     "Instance",
     "LocalEntropyBP",
     "bethe_entropy",
