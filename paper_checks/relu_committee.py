@@ -116,6 +116,11 @@ def geometry() -> tuple[Table, dict]:
             margin = float(np.min((relu - sign)[ok])) if ok.all() else None
             t.bound(f"min_0.01<=d<=0.2 S_I(relu) - S_I(sign), alpha={alpha:g}", margin, ">=", 0.0,
                     PAPER + ": ReLU dense regions denser")
+        for delta in (0.01, 0.05):
+            e = {act: replica.typical_local_energy(0.5, delta, activation=act) for act in ("relu", "sign")}
+            data[("robustness", delta)] = (e["relu"].value, e["sign"].value)
+            t.bound(f"E_typ(delta={delta:g}): relu below sign (alpha = 0.5)", e["relu"].value, "<=", e["sign"].value,
+                    "computed here: training error after flipping delta N weights")
         for act, bracket in (("relu", (0.75, 0.85)), ("sign", (0.65, 0.75))):
             th = monotonicity_threshold(activation=act, bracket=bracket, xtol=1e-3)
             data[(act, "alpha_U")] = th.value
@@ -253,6 +258,9 @@ def main():
         print(f"{act} K={k}: enumeration - theory = {a:.4f} +- {a_err:.4f} + {b:.3f}/N")
     for act in ("relu", "sign"):
         print(f"{act}: d_0(alpha=0.5) = {data[(act, 'd0')]:.6f}, alpha_U = {data[(act, 'alpha_U')]:.4f}")
+    for delta in (0.01, 0.05):
+        relu, sign = data[("robustness", delta)]
+        print(f"typical solutions, alpha = 0.5, delta = {delta:g}: training error relu {relu:.4f}, sign {sign:.4f}")
     finish(*tables)
 
 

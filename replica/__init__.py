@@ -15,6 +15,7 @@ from .models.local_entropy import (
     local_entropy_curve,
     monotonicity_threshold,
 )
+from .models.robustness import LocalEnergy, typical_local_energy
 from .models.perceptron import Capacity, Gardner, GardnerQ1Limit, capacity, rs_endpoint
 from .models.teacher_student import GibbsTeacherStudent
 from .quadrature import QuadratureOptions, gaussian_expectation, nested_expectation
@@ -33,6 +34,7 @@ __all__ = [
     "GardnerQ1Limit",
     "GibbsTeacherStudent",
     "LargeKCommittee",
+    "LocalEnergy",
     "LocalEntropy",
     "OneRSBCapacity",
     "QuadratureOptions",
@@ -55,4 +57,5 @@ __all__ = [
     "rs_endpoint",
     "solve",
     "sweep",
+    "typical_local_energy",
 ]

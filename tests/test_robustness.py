@@ -1,0 +1,66 @@
+"""Robustness of typical solutions (training error after flipping a fraction of weights or
+input bits): identities, an independent adaptive quadrature, bad input."""
+
+import math
+
+import numpy as np
+import pytest
+import scipy.integrate as si
+from scipy import stats
+
+import replica
+from replica.models import committee
+from replica.models.robustness import typical_local_energy
+
+
+@pytest.mark.parametrize("activation", ["linear", "relu", "sign"])
+def test_identities(activation):
+    """E(0) = 0, E(1/2) = 1/2, and at alpha = 0 (Q = 0) E = arccos(rho)/pi with
+    rho = Q_K(1 - 2 delta) (two fields with correlation rho: P(h' < 0 | h > 0))."""
+    assert typical_local_energy(0.5, 0.0, activation=activation).value == 0.0
+    assert typical_local_energy(0.5, 0.5, activation=activation).value == pytest.approx(0.5, abs=1e-12)
+    for delta in (0.02, 0.2):
+        r = typical_local_energy(0.0, delta, activation=activation)
+        rho = float(committee.kernel(activation, 1 - 2 * delta))
+        assert r.success and r.value == pytest.approx(math.acos(rho) / math.pi, abs=1e-9)
+
+
+@pytest.mark.parametrize("activation, alpha, delta", [("linear", 0.5, 0.1), ("relu", 0.7, 0.02)])
+def test_against_adaptive_quadrature(activation, alpha, delta):
+    """The definition integrated by scipy (dblquad over the reference's cavity field z and
+    its own field t > u_z), with the Gardner overlap of the engine."""
+    spec = (replica.Gardner(alpha=alpha) if activation == "linear"
+            else committee.LargeKCommittee(alpha=alpha, activation=activation, weights="binary"))
+    Q = float(committee.kernel(activation, replica.solve(spec).order["q"]))
+    rho = float(committee.kernel(activation, 1 - 2 * delta))
+    sq, cq, slope = math.sqrt(Q), math.sqrt(1 - Q), rho / math.sqrt(1 - rho * rho)
+
+    def f(t, z):
+        u = -sq * z / cq
+        return stats.norm.pdf(z) * stats.norm.pdf(t) / stats.norm.sf(u) * stats.norm.sf(slope * (sq * z + cq * t))
+
+    ref, err = si.dblquad(f, -12, 12, lambda z: -sq * z / cq, lambda z: 14, epsabs=1e-11)
+    r = typical_local_energy(alpha, delta, activation=activation)
+    assert r.success and r.error < 1e-8
+    assert r.value == pytest.approx(ref, abs=1e-8)
+
+
+def test_relu_typical_solutions_are_more_robust_than_sign_ones():
+    """Computed property (large K, alpha = 0.5): flipping a fraction delta of the weights of
+    a typical solution breaks fewer patterns for ReLU than for sign units, and the error
+    grows with delta."""
+    deltas = [0.005, 0.02, 0.1]
+    relu = [typical_local_energy(0.5, d, activation="relu").value for d in deltas]
+    sign = [typical_local_energy(0.5, d, activation="sign").value for d in deltas]
+    assert all(a < b for a, b in zip(relu, sign))
+    assert np.all(np.diff(relu) > 0) and np.all(np.diff(sign) > 0)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(alpha=0.5, delta=0.6), "delta"),
+    (dict(alpha=-1.0, delta=0.1), "alpha"),
+    (dict(alpha=0.5, delta=0.1, activation="tanh"), "activation"),
+])
+def test_bad_input_names_the_argument(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        typical_local_energy(**kwargs)
