@@ -41,6 +41,7 @@ from replica import sampler  # noqa: E402
 from replica.models import committee, committee_1rsb, committee_finite  # noqa: E402
 from replica.models.franz_parisi import franz_parisi_curve, isolation_distance  # noqa: E402
 from replica.models.local_entropy import local_entropy_curve, monotonicity_threshold  # noqa: E402
+from replica.models.robustness import dense_local_energy  # noqa: E402
 from checklib import Table, figures_dir, finish  # noqa: E402
 
 PAPER = "BMZ PRL 2019 (abstract)"
@@ -121,6 +122,10 @@ def geometry() -> tuple[Table, dict]:
             data[("robustness", delta)] = (e["relu"].value, e["sign"].value)
             t.bound(f"E_typ(delta={delta:g}): relu below sign (alpha = 0.5)", e["relu"].value, "<=", e["sign"].value,
                     "computed here: training error after flipping delta N weights")
+            dense = {act: dense_local_energy(0.5, 0.02, delta, activation=act) for act in ("relu", "sign")}
+            data[("robustness-dense", delta)] = (dense["relu"].value, dense["sign"].value)
+            t.bound(f"E_dense(d=0.02, delta={delta:g}): relu below sign", dense["relu"].value, "<=",
+                    dense["sign"].value, PAPER + ": dense ReLU solutions robust")
         for act, bracket in (("relu", (0.75, 0.85)), ("sign", (0.65, 0.75))):
             th = monotonicity_threshold(activation=act, bracket=bracket, xtol=1e-3)
             data[(act, "alpha_U")] = th.value
@@ -261,6 +266,9 @@ def main():
     for delta in (0.01, 0.05):
         relu, sign = data[("robustness", delta)]
         print(f"typical solutions, alpha = 0.5, delta = {delta:g}: training error relu {relu:.4f}, sign {sign:.4f}")
+        relu, sign = data[("robustness-dense", delta)]
+        print(f"dense-region (d = 0.02) solutions, alpha = 0.5, delta = {delta:g}: training error relu {relu:.4f}, "
+              f"sign {sign:.4f}")
     finish(*tables)
 
 

@@ -15,7 +15,7 @@ from .models.local_entropy import (
     local_entropy_curve,
     monotonicity_threshold,
 )
-from .models.robustness import LocalEnergy, typical_local_energy
+from .models.robustness import LocalEnergy, dense_local_energy, typical_local_energy
 from .models.perceptron import Capacity, Gardner, GardnerQ1Limit, capacity, rs_endpoint
 from .models.teacher_student import GibbsTeacherStudent
 from .quadrature import QuadratureOptions, gaussian_expectation, nested_expectation
@@ -45,6 +45,7 @@ __all__ = [
     "capacity",
     "capacity_1rsb",
     "continuation",
+    "dense_local_energy",
     "find_parameter",
     "franz_parisi_curve",
     "gardner_end_point",

@@ -10,7 +10,8 @@ from scipy import stats
 
 import replica
 from replica.models import committee
-from replica.models.robustness import typical_local_energy
+from replica.models.local_entropy import gardner_end_point, local_entropy_curve
+from replica.models.robustness import dense_local_energy, typical_local_energy
 
 
 @pytest.mark.parametrize("activation", ["linear", "relu", "sign"])
@@ -54,6 +55,60 @@ def test_relu_typical_solutions_are_more_robust_than_sign_ones():
     sign = [typical_local_energy(0.5, d, activation="sign").value for d in deltas]
     assert all(a < b for a, b in zip(relu, sign))
     assert np.all(np.diff(relu) > 0) and np.all(np.diff(sign) > 0)
+
+
+def test_dense_region_solutions_against_adaptive_quadrature():
+    """Cloud member of the y = inf dense region (perceptron, alpha = 0.5, d = 0.05): the
+    shift v* found by scipy's bounded scalar minimiser (not the package's Newton) and the
+    double integral by scipy dblquad."""
+    from scipy.optimize import minimize_scalar
+
+    alpha, d, delta = 0.5, 0.05, 0.02
+    sp = local_entropy_curve(alpha, [d]).points[0]
+    q, dq = sp.order["q"], sp.order["dq"]
+    D = dq / (1 - q)
+    sq, cq = math.sqrt(q), math.sqrt(1 - q)
+    rho = 1 - 2 * delta
+    slope = rho / math.sqrt(1 - rho * rho)
+
+    def vstar(x):
+        res = minimize_scalar(lambda v: -(stats.norm.logsf(x - v) - v * v / (2 * D)), bounds=(-1.0, 60.0),
+                              method="bounded", options={"xatol": 1e-12})
+        return res.x
+
+    def outer(z):
+        x = -sq * z / cq
+        v = vstar(x)
+        u = x - v
+        inner, _ = si.quad(lambda t: stats.norm.pdf(t) * stats.norm.sf(slope * (sq * z + cq * (v + t))), u, u + 40,
+                           epsabs=1e-13, limit=200)
+        return stats.norm.pdf(z) * inner / stats.norm.sf(u)
+
+    ref, _ = si.quad(outer, -10, 10, epsabs=1e-11, limit=200)
+    r = dense_local_energy(alpha, d, delta)
+    assert r.success and r.error < 1e-8
+    assert r.value == pytest.approx(ref, abs=1e-7)
+
+
+@pytest.mark.parametrize("activation", ["linear", "relu", "sign"])
+def test_dense_region_solutions_are_more_robust(activation):
+    """Beyond the end point d* the cloud is all typical solutions (same number); below it
+    the cloud's solutions break fewer patterns than typical ones, the fewer the denser."""
+    d_star, _ = gardner_end_point(0.5, activation=activation)
+    typ = typical_local_energy(0.5, 0.01, activation=activation).value
+    assert dense_local_energy(0.5, min(d_star + 0.01, 0.5), 0.01, activation=activation).value == pytest.approx(
+        typ, abs=1e-12)
+    dense = [dense_local_energy(0.5, d, 0.01, activation=activation).value for d in (0.02, 0.05, 0.1)]
+    assert dense[0] < dense[1] < dense[2] < typ
+
+
+def test_relu_dense_regions_are_more_robust_than_sign_ones():
+    """PRL 123, 170602 (2019), abstract: the dense ReLU solutions are robust to weight
+    perturbations; at alpha = 0.5 and radius d = 0.02 they break fewer patterns than the
+    sign ones under the same perturbation."""
+    relu = dense_local_energy(0.5, 0.02, 0.01, activation="relu").value
+    sign = dense_local_energy(0.5, 0.02, 0.01, activation="sign").value
+    assert relu < sign
 
 
 @pytest.mark.parametrize("kwargs, name", [

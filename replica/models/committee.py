@@ -124,6 +124,7 @@ __all__ = [
     "WEIGHTS",
     "kernel",
     "kernel_slope",
+    "kernel_derivative",
     "kernel_expr",
     "kernel_pair",
     "committee_free_entropy",
@@ -183,6 +184,18 @@ def kernel_slope(activation: str) -> float:
     """``Q'(1)``: ``pi/(pi - 1)`` (relu), ``inf`` (sign), ``1`` (linear)."""
     _validate.choice("activation", activation, ACTIVATIONS)
     return {"relu": math.pi / (math.pi - 1), "sign": math.inf, "linear": 1.0}[activation]
+
+
+def kernel_derivative(activation: str, q):
+    """``Q'(q)`` (numpy, vectorised, ``q`` in ``(-1, 1)``): ``(pi/2 + arcsin q)/(pi - 1)``
+    (relu), ``(2/pi)/sqrt(1 - q^2)`` (sign), ``1`` (linear)."""
+    _validate.choice("activation", activation, ACTIVATIONS)
+    q = np.asarray(q, dtype=float)
+    if activation == "linear":
+        return np.ones_like(q)
+    if activation == "sign":
+        return 2 / np.pi / np.sqrt(1 - q * q)
+    return (np.pi / 2 + np.arcsin(q)) / (np.pi - 1)
 
 
 def kernel_pair(activation: str, q=_q):

@@ -58,7 +58,7 @@ import numpy as np
 import sympy as sp
 
 from .. import _validate
-from ..quadrature import gaussian_expectation
+from ..quadrature import QuadratureOptions, gaussian_expectation
 from ..solve import SaddlePoint, solve
 from .. import special as _special
 from ..sweep import Curve, Threshold, _not_attempted, continuation
@@ -79,6 +79,7 @@ from ..symbolic import (
     LOG_POSITIVE,
     G,
     H,
+    PenalisedLogHArgmax,
     PenalisedLogHMax,
 )
 from . import committee, perceptron
@@ -358,6 +359,157 @@ def free_reference_free_entropy(activation: str = "linear") -> FreeEntropy:
     )
 
 
+class _Frozen(sp.Function):
+    """Identity whose derivative is set to zero: a shift of an integration variable.
+
+    ``E_x[f(x)] = E_x[f(x + m) exp(-m x - m^2/2)]`` holds for every ``m``: the exact
+    integral does not depend on ``m``, so its derivatives may treat ``m`` as a constant.
+    Used to centre the tilted inner integrands of the finite-``y`` constrained theory on
+    their (approximate) maximisers without differentiating the maximisers.
+    """
+
+    nargs = 1
+
+    def fdiff(self, argindex=1):
+        return sp.S.Zero
+
+    def _numpycode(self, printer):
+        return f"({printer._print(self.args[0])})"
+
+    def _mpmathcode(self, printer):
+        return f"({printer._print(self.args[0])})"
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
+
+
+_cx, _th = sp.symbols("cx that", real=True)
+_r2, _dh, _s2, _e2 = sp.symbols("dq1 dqhat1 s2 e2", positive=True)
+_x, _xi = sp.symbols("x xi", real=True)
+
+# Nested integrals of the finite-y constrained theory (3 levels in the energetic term):
+# fewer nodes than the defaults (checked against n -> 2n and the independent solver).
+_SOLUTION_Y_QUAD = QuadratureOptions(n_hermite=48, n_panel=8, base_panels=8,
+                                     feature_offsets=(0.0, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0), bridge_points=2)
+
+
+@functools.lru_cache(maxsize=None)
+def solution_reference_free_entropy() -> FreeEntropy:
+    """``phi(d, y)`` at finite ``y`` with the reference constrained to be a solution.
+
+    Two-level replica calculation, RS over the reference replicas (``y`` real replicas
+    per reference; notes/issue3_equations.md).  Order parameters: the reference
+    overlap ``Q`` (conjugate ``Qhat``), ``phat`` (conjugate of ``p = 1 - 2d``), the
+    reference--other-block overlap ``t`` (conjugate ``that``), ``q0, q1`` (conjugates
+    ``qhat0, qhat1``)::
+
+        phi = -(Qhat/2)(1 - Q) - y phat p + y that t - (y/2) qhat1 ((y - 1) q1 + 1)
+              + (y^2/2) qhat0 q0
+              + E_z [ (l+ + l-)/2 + E_xi ln 2cosh(mu + sqrt(s2) xi) ]
+              + alpha E_{z0,z1} ln E_x [ H(u) H(lam)^y ]
+
+    with ``l+- = ln E_x [2cosh(sqrt(qhat0) z +- (phat - that) + sqrt(qhat1 - qhat0) x)]^y``,
+    ``mu = (that/sqrt(qhat0)) z + (l+ - l-)/2``, ``s2 = Qhat - that^2/qhat0``,
+    ``u = (kappa - A - cx x)/e`` with ``A = (t/sqrt(q0)) z0 + sqrt(Q - t^2/q0) z1``,
+    ``cx = (p - t)/sqrt(q1 - q0)``, ``e^2 = 1 - Q - cx^2``, and
+    ``lam = (kappa - sqrt(q0) z0 - sqrt(q1 - q0) x)/sqrt(1 - q1)``.
+
+    Coordinates (inside the domain for every value): ``phat, q1, dq1 = q1 - q0, qhat0,
+    dqhat1 = qhat1 - qhat0, that, s2, cx, e2``; then ``Qhat = s2 + that^2/qhat0``,
+    ``t = p - cx sqrt(dq1)``, ``Q = 1 - cx^2 - e2``.  ``s2`` and ``Q - t^2/q0`` vanish at
+    ``y = 1`` (the reference is then one more replica), ``e2 ~ 1/y`` at large ``y``: log
+    coordinates.  The inner ``x`` integrals are centred on approximate maximisers of their
+    tilted integrands (``_Frozen`` shifts): at large ``y`` their mass sits at
+    ``x ~ sqrt(y)``, far outside the Gaussian's own range.
+
+    Observables: ``local_entropy = d phi/dy``, ``external_entropy = phi - y S_I``,
+    ``slope = d phi/dd``, ``H2`` and the raw order parameters ``Q, Qhat, t, q0, qhat1``.
+
+    References
+    ----------
+    Baldassi, Ingrosso, Lucibello, Saglietti, Zecchina, PRL 115, 128101 (2015),
+    arXiv:1509.05753; J. Stat. Mech. (2016) 023301, arXiv:1511.05634 (finite y, reference
+    constrained to be a solution).  Derived in the package conventions; checked against
+    an independent solver (notes/constrained/lecons.py).
+    """
+    p = 1 - 2 * _d
+    y = _y
+    # --- entropic term
+    P = _phat - _th
+    sD = sp.sqrt(_dh)
+    h = sp.sqrt(_qhat0) * _z
+    ls = []
+    for a in (h + P, h - P):
+        m = _Frozen(y * sD * sp.tanh(a))
+        ls.append(LogGaussE(y * Log2Cosh(a + sD * (_x + m)) - m * _x - m**2 / 2, _x))
+    l_up, l_down = ls
+    s = sp.sqrt(_s2)
+    mu = _th / sp.sqrt(_qhat0) * _z + (l_up - l_down) / 2
+    K = GaussE(Log2Cosh(mu + s * _xi), _xi, [(-mu / s, 1 / s)])
+    slope_z = sp.sqrt(_qhat0) * (1 + y * sp.Abs(P))
+    entropic = GaussE((l_up + l_down) / 2 + K, _z,
+                      [(0, 1 / sp.sqrt(_qhat0)), (0, 1 / slope_z), (0, sp.sqrt(1 + _s2) / slope_z)])
+    # --- energetic term
+    q0 = _q1 - _r2
+    r = sp.sqrt(_r2)
+    s1 = sp.sqrt(1 - _q1)
+    t = p - _cx * r
+    a0 = t / sp.sqrt(q0)
+    Q = 1 - _cx**2 - _e2
+    b = sp.sqrt(Q - a0**2)
+    e = sp.sqrt(_e2)
+    A = a0 * _z0 + b * _z1
+    X0 = (_kappa - sp.sqrt(q0) * _z0) / s1
+    D = y * _r2 / (1 - _q1)
+    bv = (_kappa - A) * r / (_cx * s1)
+    Ev = y * (r * e / (_cx * s1))**2
+    m = _Frozen(s1 / r * PenalisedLogHArgmax(X0, D, bv, Ev))
+    xx = _x + m
+    lam = X0 - (r / s1) * xx
+    u = (_kappa - A - _cx * xx) / e
+    inner = LogGaussE(y * LogH(lam) + LogH(u) - m * _x - m**2 / 2, _x,
+                      [((_kappa - A) / _cx - m, e / _cx), (X0 * s1 / r - m, s1 / r)])
+    # z1 enters through u only: its step in z1 has width ~ e/b around where it meets the mass.
+    # (where the reference's constraint starts to bite on the unconstrained maximiser).
+    z1_center = (_kappa - a0 * _z0 - _cx * s1 / r * LogHArgmax(X0, D)) / b
+    middle = GaussE(inner, _z1, [(z1_center, e / b), (z1_center, sp.sqrt(_e2 + _cx**2) / b)])
+    energetic = _alpha * GaussE(middle, _z0, [(_kappa / sp.sqrt(q0), sp.sqrt((1 - _q1) / q0))])
+    qhat1 = _qhat0 + _dh
+    Qhat = _s2 + _th**2 / _qhat0
+    expr = (-(Qhat / 2) * (1 - Q) - y * _phat * p + y * _th * t - (y / 2) * qhat1 * ((y - 1) * _q1 + 1)
+            + (y**2 / 2) * _qhat0 * q0 + entropic + energetic)
+    s_i = sp.diff(expr, y)
+    return FreeEntropy(
+        name="local-entropy-solution-y",
+        expr=expr,
+        order=(_phat, _q1, _r2, _qhat0, _dh, _th, _s2, _cx, _e2),
+        params=(_alpha, _d, _kappa, _y),
+        observables={
+            "local_entropy": s_i,
+            "external_entropy": expr - y * s_i,
+            "slope": sp.diff(expr, _d),  # d phi / dd (explicit = total at the saddle)
+            "H2": BinaryEntropy(_d),
+            "Q": Q,
+            "Qhat": Qhat,
+            "t": t,
+            "q0": q0,
+            "qhat1": qhat1,
+        },
+        domains={_phat: REAL, _q1: UNIT, _r2: LOG_POSITIVE, _qhat0: LOG_POSITIVE, _dh: LOG_POSITIVE,
+                 _th: REAL, _s2: LOG_POSITIVE, _cx: REAL, _e2: LOG_POSITIVE},
+    )
+
+
+def _solution_y_from_raw(par, d: float) -> dict:
+    """Coordinates of :func:`solution_reference_free_entropy` from the raw order parameters
+    ``[Q, Qhat, phat, t, that, q0, qhat0, q1, qhat1]`` (the scratch solver's order)."""
+    Q, Qh, ph, t, th, q0, qh0, q1, qh1 = map(float, par)
+    p = 1 - 2 * d
+    cx = (p - t) / math.sqrt(q1 - q0)
+    return {"phat": ph, "q1": q1, "dq1": q1 - q0, "qhat0": qh0, "dqhat1": qh1 - qh0, "that": th,
+            "s2": Qh - th * th / qh0, "cx": cx, "e2": 1 - Q - cx * cx}
+
+
 def _check(alpha, d, y, reference, kappa, activation="linear"):
     _validate.choice("activation", activation, committee.ACTIVATIONS)
     _validate.real("alpha", alpha, lower=0.0)
@@ -375,12 +527,9 @@ def _require_free(reference: str) -> None:
 
 
 def _require_available(reference: str, y: float) -> None:
-    """The constrained reference (``c = 1``) is available at ``y = inf`` only."""
-    if reference == "solution" and y != math.inf:
-        raise ValueError(
-            "reference='solution' is available at y = inf only (finite y with the constrained "
-            "reference is not implemented yet); use y=math.inf or reference='free'"
-        )
+    """Every (reference, y) combination is available (the finite-``y`` constrained theory
+    included); kept as the single place where a missing combination would be refused."""
+    return None
 
 
 def _require_linear(reference: str, activation: str) -> None:
@@ -470,9 +619,14 @@ class LocalEntropy:
         return (self.reference == "free" and self.is_limit
                 and self.d >= gardner_end_point(self.alpha, self.kappa, self.activation)[0])
 
+    @property
+    def quadrature(self) -> QuadratureOptions | None:
+        """Rules of the finite-``y`` constrained theory (3-level nested integrals); default else."""
+        return _SOLUTION_Y_QUAD if (self.reference == "solution" and not self.is_limit) else None
+
     def free_entropy(self) -> FreeEntropy:
         if self.reference == "solution":
-            return solution_reference_inf_free_entropy()
+            return solution_reference_inf_free_entropy() if self.is_limit else solution_reference_free_entropy()
         if self.on_plateau:
             return gardner_plateau_free_entropy(self.activation)
         if self.is_limit:

@@ -1,4 +1,4 @@
-"""Robustness of typical solutions: training error after a random perturbation.
+"""Robustness of solutions: training error after a random perturbation.
 
 A typical solution ``W~`` (drawn uniformly among the solutions: the RS Gardner measure) is
 perturbed by flipping a random fraction ``delta`` of its binary weights, or equivalently
@@ -18,9 +18,18 @@ This is the RS distribution of the stabilities of a typical solution (Gardner 19
 convolved with the perturbation.  Identities: ``E(0) = 0``; ``E(1/2) = 1/2``; at
 ``alpha -> 0`` (``Q = 0``, ``kappa = 0``) ``E = arccos(rho)/pi``.
 
+Dense regions.  In the ``y = inf`` local-entropy theory (free reference, distance ``d``;
+:class:`~replica.models.local_entropy.LocalEntropy`) the solutions of the cloud around the
+optimal reference share, per pattern, a shift ``sqrt(1 - Q) v*`` of their fields, with
+``v* = argmax_v [ln H(x_z - v) - v^2/(2D)]`` (``x_z = u_z``, ``D = dQ/(1 - Q)``, the
+Laplace point of the ``y -> inf`` limit; ``Q = Q_K(q)``, ``dQ = Q_K'(q) dq``).  A cloud
+solution's field is ``h = sqrt(Q) z + sqrt(1 - Q)(v* + t)`` with ``t > u_z - v*``, and
+its local energy is the same average with that stability distribution
+(:func:`dense_local_energy`); for ``d >= d*`` (``dq = 0``) it is the typical one.
+
 The inner conditional average is computed by inversion, ``t = H^{-1}(H(u) w)`` with
 ``w`` uniform, on a Gauss–Legendre rule in ``w^(1/6)`` (no node is wasted below ``u``,
-however far in the tail ``u`` is); the outer one by the package's composite Gauss–Hermite rule.  The error
+however far in the tail ``u`` is; panels graded towards the threshold); the outer one by the package's composite Gauss–Hermite rule.  The error
 estimate is the change when both rules are refined.
 
 References
@@ -40,11 +49,12 @@ import numpy as np
 from scipy import special as _sc
 
 from .. import _validate
+from .. import special as _special
 from ..quadrature import QuadratureOptions, gaussian_expectation
 from ..solve import solve
 from . import committee, perceptron
 
-__all__ = ["LocalEnergy", "typical_local_energy"]
+__all__ = ["LocalEnergy", "typical_local_energy", "dense_local_energy"]
 
 
 @dataclass(frozen=True)
@@ -67,15 +77,27 @@ class LocalEnergy:
 
 def _conditional_nodes(n: int, power: int = 6):
     """Nodes and weights in ``w`` on (0, 1) for ``E_{t > u}``: Gauss–Legendre in ``v`` with
-    ``w = v^power``.  Near ``w -> 0`` (``t -> inf``) the integrand behaves like
-    ``w^(rho^2/(1-rho^2))``, a non-integer power that plain Gauss–Legendre in ``w``
-    resolves only to ~1e-7; the substitution smooths it."""
+    ``w = v^power``, on panels graded geometrically towards ``v = 1``.
+
+    Near ``w -> 0`` (``t -> inf``) the integrand behaves like ``w^(rho^2/(1-rho^2))``, a
+    non-integer power that plain Gauss–Legendre in ``w`` resolves only to ~1e-7: the
+    power substitution smooths it.  Near ``w -> 1`` (``t -> u``, a field just above the
+    threshold) the perturbed error probability changes over ``1 - w ~ 1/(slope u)``, very
+    close to 1 when a dense cloud pushes ``u`` far into the tail: the graded panels
+    (``1 - v`` halving down to ``2^-20``) resolve it.  ``n`` nodes per panel.
+    """
     x, wx = np.polynomial.legendre.leggauss(n)
-    v = 0.5 * (x + 1.0)
-    return v**power, 0.5 * wx * power * v ** (power - 1)
+    edges = np.concatenate([[0.0], 1.0 - 0.5 ** np.arange(1, 21), [1.0]])
+    a, b = edges[:-1, None], edges[1:, None]
+    v = (a + 0.5 * (b - a) * (x + 1.0)).ravel()
+    wv = (0.5 * (b - a) * wx).ravel()
+    return v**power, wv * power * v ** (power - 1)
 
 
-def _energy(Q: float, rho: float, kappa: float, n_inner: int, options: QuadratureOptions) -> tuple[float, float]:
+def _energy(Q: float, rho: float, kappa: float, n_inner: int, options: QuadratureOptions,
+            D: float = 0.0) -> tuple[float, float]:
+    """The local energy for output overlap ``Q``, perturbation correlation ``rho`` and the
+    cloud's ``D = dQ/(1 - Q)`` (``0``: typical solutions)."""
     if rho >= 1.0:
         return 0.0, 0.0
     s_q, c_q = math.sqrt(Q), math.sqrt(1.0 - Q)
@@ -85,22 +107,41 @@ def _energy(Q: float, rho: float, kappa: float, n_inner: int, options: Quadratur
 
     def inner(z):
         z = np.asarray(z, dtype=float)
-        u = (kappa - s_q * z) / c_q
+        x = (kappa - s_q * z) / c_q
+        shift = _special.logh_argmax(x, D) if D > 0 else np.zeros_like(x)
+        u = x - shift
         # t = H^{-1}(H(u) w): log H(u) + log w, inverted without underflow.
         log_tail = _sc.log_ndtr(-u)[..., None] + log_w
         t = -_sc.ndtri_exp(log_tail)
-        h = s_q * z[..., None] + c_q * t
+        h = s_q * z[..., None] + c_q * (shift[..., None] + t)
         return (_sc.ndtr(-slope * h) * w_weights).sum(axis=-1)
 
-    # The integrand changes over a width sqrt((1-Q)/Q) in z around kappa/sqrt(Q): a feature
-    # of the composite rule unless that is wider than the Gaussian itself (small Q).
-    features = [(kappa / s_q, c_q / s_q)] if s_q > 0.05 * c_q else []
+    # The integrand changes over a width sqrt((1-Q)/Q) in z around kappa/sqrt(Q) (and, for a
+    # cloud, where the shift v* turns on): features of the composite rule unless wider than
+    # the Gaussian itself (small Q).
+    features = []
+    if s_q > 0.05 * c_q:
+        width = c_q / s_q
+        features = [(kappa / s_q, width)]
+        if D > 0:
+            features += [(kappa / s_q, math.sqrt((1.0 - Q) * (1.0 + D) / Q)),
+                         (kappa / s_q + width * math.sqrt(2 * math.log1p(D)), width)]
     r = gaussian_expectation(inner, features=features, options=options)
     return float(r.value), float(r.error)
 
 
+def _result(value, err_outer, fine, delta, rho, Q, saddle_ok, saddle_message) -> LocalEnergy:
+    error = max(abs(fine - value), err_outer)
+    ok = saddle_ok and math.isfinite(value) and error < 1e-6
+    message = "ok" if ok else f"saddle point: {saddle_message}; quadrature error {error:.1e}"
+    if not math.isfinite(value):
+        value, ok = 0.5, False  # never a NaN out of the library
+    return LocalEnergy(value=min(max(value, 0.0), 1.0), error=error, delta=float(delta), rho=rho, Q=Q,
+                       success=ok, message=message)
+
+
 def typical_local_energy(alpha: float, delta: float, *, activation: str = "linear", kappa: float = 0.0,
-                         n_inner: int = 48) -> LocalEnergy:
+                         n_inner: int = 12) -> LocalEnergy:
     """``E(delta)``: fraction of training patterns violated after flipping a fraction
     ``delta`` of the weights (or of the input bits) of a typical binary solution.
 
@@ -116,7 +157,8 @@ def typical_local_energy(alpha: float, delta: float, *, activation: str = "linea
     kappa : float
         Margin of the reference (``>= 0``); the perturbed network is scored at margin 0.
     n_inner : int
-        Gauss–Legendre nodes of the conditional average (doubled for the error estimate).
+        Gauss–Legendre nodes per panel of the conditional average (21 graded panels;
+        doubled for the error estimate).
 
     References
     ----------
@@ -139,10 +181,41 @@ def typical_local_energy(alpha: float, delta: float, *, activation: str = "linea
     opts = QuadratureOptions()
     value, err_outer = _energy(Q, rho, kappa, n_inner, opts)
     fine, _ = _energy(Q, rho, kappa, 2 * n_inner, opts.refined())
-    error = max(abs(fine - value), err_outer)
-    ok = sp.success and math.isfinite(value) and error < 1e-6
-    message = "ok" if ok else f"Gardner saddle: {sp.message}; quadrature error {error:.1e}"
-    if not math.isfinite(value):
-        value, ok = 0.5, False  # never a NaN out of the library
-    return LocalEnergy(value=min(max(value, 0.0), 1.0), error=error, delta=float(delta), rho=rho, Q=Q,
-                       success=ok, message=message)
+    return _result(value, err_outer, fine, delta, rho, Q, sp.success, sp.message)
+
+
+def dense_local_energy(alpha: float, d: float, delta: float, *, activation: str = "linear", kappa: float = 0.0,
+                       n_inner: int = 12) -> LocalEnergy:
+    """``E(delta)`` of a solution in a dense region: a member of the ``y = inf`` cloud at
+    distance ``d`` from the optimal (free) reference.
+
+    Parameters as in :func:`typical_local_energy`, plus ``d`` in ``(0, 1/2]``, the radius
+    of the dense region (:class:`~replica.models.local_entropy.LocalEntropy`).  For
+    ``d >= d*`` the cloud is the whole set of typical solutions and the result is
+    :func:`typical_local_energy`'s.
+
+    References
+    ----------
+    Baldassi et al., PRL 115, 128101 (2015), arXiv:1509.05753 and arXiv:1511.05634 (the
+    y -> inf cloud); module docstring for the formula.
+    """
+    from .local_entropy import LocalEntropy, local_entropy_curve
+
+    _validate.choice("activation", activation, committee.ACTIVATIONS)
+    _validate.real("delta", delta, lower=0.0, upper=0.5)
+    n_inner = _validate.integer("n_inner", n_inner, lower=4)
+    spec = LocalEntropy(alpha=alpha, d=d, kappa=kappa, activation=activation)
+    sp = local_entropy_curve(alpha, [d], kappa=kappa, activation=activation).points[0]
+    rho = float(committee.kernel(activation, 1.0 - 2.0 * delta))
+    if not sp.success:
+        return LocalEnergy(value=0.5, error=math.inf, delta=float(delta), rho=rho, Q=0.0,
+                           success=False, message=f"no local-entropy saddle point at d = {d}: {sp.message}")
+    q = sp.order["q"]
+    dq = 0.0 if spec.on_plateau else sp.order["dq"]
+    Q = float(committee.kernel(activation, q))
+    slope = float(committee.kernel_derivative(activation, q))
+    D = slope * dq / (1.0 - Q)
+    opts = QuadratureOptions()
+    value, err_outer = _energy(Q, rho, kappa, n_inner, opts, D)
+    fine, _ = _energy(Q, rho, kappa, 2 * n_inner, opts.refined(), D)
+    return _result(value, err_outer, fine, delta, rho, Q, sp.success, sp.message)
