@@ -287,7 +287,7 @@ def _parser() -> argparse.ArgumentParser:
     _curve_options(le)
     le.add_argument("--y", type=_y_value, default=math.inf, metavar="Y|inf", help="large-deviation parameter (default inf)")
     le.add_argument("--reference", choices=local_entropy.REFERENCES, default="free",
-                    help="whether the reference must be a solution (default free; 'solution' at y = inf only)")
+                    help="whether the reference must be a solution (default free; 'solution': the perceptron only)")
     le.set_defaults(run=_cmd_local_entropy)
 
     add_sample_parser(sub)  # replica sample instance|count|histogram|bp

@@ -80,7 +80,7 @@ def test_franz_parisi_csv_and_plot(tmp_path):
 
 
 @pytest.mark.parametrize("args, word", [
-    (["local-entropy", "--alpha", "0.5", "--d", "0.1", "--y", "5", "--reference", "solution"], "reference"),
+    (["local-entropy", "--alpha", "0.5", "--d", "0.1", "--activation", "relu", "--reference", "solution"], "reference"),
     (["local-entropy", "--alpha", "0.5", "--d", "0.7"], "d"),
     (["local-entropy", "--alpha", "0.5", "--d", "0.1", "--y", "-1"], "y"),
     (["franz-parisi", "--alpha", "0.9", "--d", "0.1"], "alpha"),

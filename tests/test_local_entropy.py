@@ -138,8 +138,12 @@ def test_numpy_matches_mpmath_and_finite_differences():
 
 
 def test_constrained_reference_at_finite_y_is_refused_clearly():
+    # Finite y with the constrained reference is now available (its own theory); the
+    # committee activations stay refused for the constrained reference.
+    spec = LocalEntropy(alpha=0.5, d=0.1, y=5.0, reference="solution")
+    assert spec.free_entropy().name == "local-entropy-solution-y"
     with pytest.raises(ValueError, match="reference"):
-        LocalEntropy(alpha=0.5, d=0.1, y=5.0, reference="solution")
+        LocalEntropy(alpha=0.5, d=0.1, y=5.0, reference="solution", activation="relu")
 
 
 # Reference constrained to be a solution, y = inf, against an independent solver (a scratch

@@ -510,6 +510,40 @@ def _solution_y_from_raw(par, d: float) -> dict:
             "s2": Qh - th * th / qh0, "cx": cx, "e2": 1 - Q - cx * cx}
 
 
+# Converged finite-y constrained saddles (raw order parameters [Q, Qhat, phat, t, that, q0,
+# qhat0, q1, qhat1]) at y = 5, d = 0.15, from the independent scratch solver
+# (notes/constrained/anchors_y5.json; reproduced by this theory to |grad| < 1e-11).  Newton
+# from the y = inf scaling ansatz does not converge in general: the reference's conjugates
+# carry large finite-y corrections.  Other points are reached by continuation.
+_SOLUTION_Y_ANCHORS = {
+    0.5: [0.591043913422861, 0.11977792267993784, 0.7005009002652152, 0.5110683778606877, 0.20506086077244412,
+          0.44399472541266205, 0.36422618405114043, 0.5392583942672833, 0.3880261051865659],
+    0.7: [0.6837299377445359, 0.7365117162030731, 1.2143983806326986, 0.6110302567221394, 0.9029238771910553, 0.5512226757683717, 1.1389299919424696, 0.5828983560942212, 1.1585760118617248],
+}
+_SOLUTION_Y_ANCHOR_D, _SOLUTION_Y_ANCHOR_Y = 0.15, 5.0
+
+
+def _solution_y_guess(spec) -> dict:
+    """Start for the finite-``y`` constrained saddle: continuation from the nearest anchor
+    (``y = 5``, ``d = 0.15``) in alpha, then d, then y (Newton at every step)."""
+    a0 = min(_SOLUTION_Y_ANCHORS, key=lambda a: abs(a - spec.alpha))
+    d0, y0 = _SOLUTION_Y_ANCHOR_D, _SOLUTION_Y_ANCHOR_Y
+    start = _solution_y_from_raw(_SOLUTION_Y_ANCHORS[a0], d0)
+    base = dataclasses.replace(spec, alpha=a0, d=d0, y=y0, kappa=0.0)
+    for param, target in (("kappa", float(spec.kappa)), ("alpha", float(spec.alpha)), ("d", float(spec.d)),
+                          ("y", float(spec.y))):
+        here = getattr(base, param)
+        if abs(here - target) < 1e-14:
+            continue
+        values = np.geomspace(here, target, 12) if param == "y" else np.linspace(here, target, 8)
+        curve = continuation(base, param, values, init=start, max_step=None if param == "y" else _D_STEP)
+        good = [p for p in curve.points if p.success]
+        if len(good) < len(curve.points):
+            return dict(good[-1].order) if good else start
+        start, base = dict(good[-1].order), dataclasses.replace(base, **{param: target})
+    return start
+
+
 def _check(alpha, d, y, reference, kappa, activation="linear"):
     _validate.choice("activation", activation, committee.ACTIVATIONS)
     _validate.real("alpha", alpha, lower=0.0)
@@ -639,7 +673,9 @@ class LocalEntropy:
 
     def initial_guess(self) -> dict:
         if self.reference == "solution":
-            return _solution_inf_guess(self.alpha, self.d, self.kappa)
+            if self.is_limit:
+                return _solution_inf_guess(self.alpha, self.d, self.kappa)
+            return _solution_y_guess(self)
         if self.on_plateau:
             return dict(_gardner(float(self.alpha), float(self.kappa), self.activation).order)
         if self.is_limit:
@@ -842,7 +878,9 @@ def local_entropy_curve(alpha: float, d_values, *, y: float = math.inf, referenc
     d_star, _ = gardner_end_point(alpha, kappa, activation)
     limit = y == math.inf
     if reference == "solution":
-        return _solution_curve(alpha, d_values, kappa, solve_kwargs)
+        if limit:
+            return _solution_curve(alpha, d_values, kappa, solve_kwargs)
+        return _solution_y_curve(alpha, d_values, y, kappa, solve_kwargs)
     points: dict[int, SaddlePoint] = {}
 
     def follow(idx, spec, start, end_of_branch, anchor=None):
@@ -945,6 +983,28 @@ def _solution_curve(alpha: float, d_values: np.ndarray, kappa: float, solve_kwar
             for j, fp in zip(rest, curve.points[1:]):
                 points[j] = dataclasses.replace(fp, message=f"{fp.message}; {note}")
             break
+    return Curve(param="d", values=d_values, points=tuple(points[i] for i in range(len(d_values))))
+
+
+def _solution_y_curve(alpha: float, d_values: np.ndarray, y: float, kappa: float, solve_kwargs: dict) -> Curve:
+    """Finite-``y`` curve with the reference constrained to be a solution.
+
+    Anchored at the requested distance nearest to ``d = 0.15`` (reached from the stored
+    anchors by :func:`_solution_y_guess`) and followed by continuation in ``d`` up and down.
+    """
+    a = int(np.argmin(np.abs(d_values - _SOLUTION_Y_ANCHOR_D)))
+    d_a = float(d_values[a])
+    spec = LocalEntropy(alpha, d_a, y, "solution", kappa)
+    start = spec.initial_guess()
+    points: dict[int, SaddlePoint] = {}
+    for side in (-1, 1):
+        idx = sorted((i for i, v in enumerate(d_values) if (v <= d_a if side < 0 else v > d_a)),
+                     key=lambda i: abs(d_values[i] - d_a))
+        if not idx:
+            continue
+        curve = continuation(spec, "d", [d_a] + [float(d_values[i]) for i in idx], init=start, max_step=_D_STEP,
+                             **solve_kwargs)
+        points.update(zip(idx, curve.points[1:]))
     return Curve(param="d", values=d_values, points=tuple(points[i] for i in range(len(d_values))))
 
 
