@@ -28,6 +28,7 @@ import numpy as np
 from scipy import integrate, optimize, special
 
 import replica
+from replica.models import committee
 from replica.models import franz_parisi as fp
 from replica.models import local_entropy as le
 
@@ -45,8 +46,7 @@ def curves() -> list[dict]:
                              ("Franz-Parisi", fp.franz_parisi_curve, (0.5, 0.7))]:
         for a in alphas:
             for gname, grid in grids.items():
-                le._gardner.cache_clear()
-                fp._reference.cache_clear()
+                committee.typical_saddle.cache_clear()
                 curve, dt = _timed(lambda: fn(a, grid))
                 failed = [p.message.split(":")[0] for p in curve.points if not p.success]
                 rows.append({"theory": name, "alpha": a, "grid": gname, "points": len(grid),

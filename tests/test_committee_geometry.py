@@ -7,7 +7,6 @@ volume (an independent free entropy), the alpha -> 0 and bound identities, the L
 relation with the robust ensemble, finite y -> y = inf, and numpy against mpmath.
 """
 
-import math
 import warnings
 
 import numpy as np

@@ -276,6 +276,35 @@ def _branch_end(activation: str, weights: str, kappa: float) -> float:
     return perceptron._branch_end(weights, kappa) * kernel_slope(activation)
 
 
+def storage_spec(alpha: float, activation: str = "linear", weights: str = "binary", kappa: float = 0.0):
+    """The RS Gardner volume of the model that ``activation`` names: the perceptron's
+    :class:`~replica.models.perceptron.Gardner` for ``"linear"`` (its own free entropy, the
+    same numbers), else :class:`LargeKCommittee`."""
+    if activation == "linear":
+        return perceptron.Gardner(alpha=alpha, weights=weights, kappa=kappa)
+    return LargeKCommittee(alpha=alpha, activation=activation, weights=weights, kappa=kappa)
+
+
+@functools.lru_cache(maxsize=256)
+def typical_saddle(alpha: float, kappa: float = 0.0, activation: str = "linear") -> SaddlePoint:
+    """Saddle point of typical binary solutions (cached; ``strict``): the reference of the
+    Franz–Parisi theory and the end point of the local-entropy branch."""
+    return solve(storage_spec(alpha, activation, "binary", kappa), strict=True)
+
+
+def rs_q_guess(alpha: float, end: float) -> float:
+    """Overlap along the large-K RS branch ending at load ``end`` (initial guesses only).
+
+    Finite ``end``: the perceptron's interpolation (:func:`~replica.models.perceptron.branch_q`).
+    ``end = inf`` (sign): q grows like the perceptron's at small load (``Q ~ (2/pi) q``) and
+    ``1 - q ~ 128/(pi alpha)^2`` at large load (balance of ``1/(2 eps)`` against the
+    ``eps^{-1/2}`` energetic term).
+    """
+    if math.isfinite(end):
+        return perceptron.branch_q(alpha, end)
+    return min(alpha / (2 + alpha), 1 - 128 / (math.pi * (4 + alpha)) ** 2)
+
+
 @dataclass(frozen=True)
 class _CommitteeParameters:
     """The parameters (checked) shared by the committee theories."""
@@ -322,16 +351,7 @@ class LargeKCommittee(_CommitteeParameters):
         return committee_free_entropy(self.activation, self.weights)
 
     def initial_guess(self) -> dict:
-        end = _branch_end(self.activation, self.weights, self.kappa)
-        if math.isfinite(end):
-            # The perceptron's interpolation in t = alpha / (end of the RS branch).
-            t = min(self.alpha / end, 0.99)
-            q0 = t * (0.8 + 0.2 * t * t)
-        else:
-            # sign: q grows like the perceptron's at small load (Q ~ (2/pi) q), and
-            # 1 - q ~ 128/(pi alpha)^2 at large load (balance of 1/(2 eps) against the
-            # eps^{-1/2} energetic term).
-            q0 = min(self.alpha / (2 + self.alpha), 1 - 128 / (math.pi * (4 + self.alpha)) ** 2)
+        q0 = rs_q_guess(self.alpha, _branch_end(self.activation, self.weights, self.kappa))
         return perceptron.guess_from_q(min(max(q0, 1e-3), 0.995), self.weights)
 
 

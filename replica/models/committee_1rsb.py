@@ -154,7 +154,7 @@ from ..quadrature import QuadratureOptions
 from ..solve import SaddlePoint, solve
 from ..sweep import find_parameter
 from ..symbolic import LOG_POSITIVE, UNIT, FreeEntropy, GaussE, GoverH, LogAddExp, LogGaussE, LogH, Relu
-from .committee import ACTIVATIONS, LargeKCommittee, kernel, kernel_pair, kernel_slope
+from .committee import ACTIVATIONS, LargeKCommittee, kernel_pair, kernel_slope, rs_q_guess
 
 __all__ = [
     "stability_free_entropy",
@@ -255,12 +255,7 @@ class SphericalCommitteeRS:
         return (float(self.alpha), float(self.kappa))
 
     def initial_guess(self) -> dict:
-        end = rs_capacity(self.activation, self.kappa)
-        if math.isfinite(end):
-            t = min(self.alpha / end, 0.99)
-            q0 = t * (0.8 + 0.2 * t * t)
-        else:
-            q0 = min(self.alpha / (2 + self.alpha), 1 - 128 / (math.pi * (4 + self.alpha)) ** 2)
+        q0 = rs_q_guess(self.alpha, rs_capacity(self.activation, self.kappa))
         return {"q": min(max(q0, 1e-3), 0.995)}
 
 

@@ -433,8 +433,7 @@ class FiniteKCommittee(_FiniteParameters):
         return finite_committee_free_entropy(self.activation, self.k, self.weights)
 
     def initial_guess(self) -> dict:
-        t = min(self.alpha / _branch_end(self.activation, self.k, self.weights), 0.99)
-        q0 = t * (0.8 + 0.2 * t * t)
+        q0 = perceptron.branch_q(self.alpha, _branch_end(self.activation, self.k, self.weights))
         return perceptron.guess_from_q(min(max(q0, 1e-3), 0.98), self.weights)
 
 

@@ -50,7 +50,7 @@ import numpy as np
 import sympy as sp
 
 from .. import _validate
-from ..solve import SaddlePoint, solve
+from ..solve import SaddlePoint
 from ..sweep import Curve, Threshold, continuation, find_parameter
 from ..symbolic import LOG_POSITIVE, UNIT, BinaryEntropy, Domain, FreeEntropy, GaussE, Log2Cosh, LogH
 from . import committee, perceptron
@@ -136,17 +136,6 @@ def _D_STEP(d: float) -> float:
     return min(0.25 * d + 1e-4, 0.05)
 
 
-@functools.lru_cache(maxsize=256)
-def _reference(alpha: float, kappa: float, activation: str = "linear") -> SaddlePoint:
-    """The Gardner saddle point of the reference (cached): the perceptron's, or the
-    large-K committee's for a non-linear activation."""
-    if activation == "linear":
-        spec = perceptron.Gardner(alpha=alpha, weights="binary", kappa=kappa)
-    else:
-        spec = committee.LargeKCommittee(alpha=alpha, activation=activation, weights="binary", kappa=kappa)
-    return solve(spec, strict=True)
-
-
 @functools.lru_cache(maxsize=64)
 def _capacity(kappa: float, activation: str = "linear") -> float:
     if activation == "linear":
@@ -204,7 +193,7 @@ class FranzParisi:
 
     @property
     def reference(self) -> SaddlePoint:
-        return _reference(float(self.alpha), float(self.kappa), self.activation)
+        return committee.typical_saddle(float(self.alpha), float(self.kappa), self.activation)
 
     @property
     def typical_distance(self) -> float:

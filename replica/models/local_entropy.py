@@ -575,14 +575,6 @@ def _require_linear(reference: str, activation: str) -> None:
         )
 
 
-@functools.lru_cache(maxsize=256)
-def _gardner(alpha: float, kappa: float, activation: str = "linear") -> SaddlePoint:
-    if activation == "linear":
-        return solve(perceptron.Gardner(alpha=alpha, weights="binary", kappa=kappa), strict=True)
-    return solve(committee.LargeKCommittee(alpha=alpha, activation=activation, weights="binary", kappa=kappa),
-                 strict=True)
-
-
 def gardner_end_point(alpha: float, kappa: float = 0.0, activation: str = "linear") -> tuple[float, SaddlePoint]:
     """End point ``d*`` of the ``y = inf`` free-reference branch and the Gardner saddle.
 
@@ -591,7 +583,7 @@ def gardner_end_point(alpha: float, kappa: float = 0.0, activation: str = "linea
     and ``S_I(d*) = s(alpha)``.  For a committee activation the Gardner saddle is the
     large-K committee's (:class:`~replica.models.committee.LargeKCommittee`, binary).
     """
-    g = _gardner(float(alpha), float(kappa), activation)
+    g = committee.typical_saddle(float(alpha), float(kappa), activation)
     qhat = g.order["qhat"]
     m = gaussian_expectation(lambda z: np.abs(np.tanh(math.sqrt(qhat) * z)), features=[(0.0, 0.0)]).value
     return (1.0 - float(m)) / 2.0, g
@@ -677,7 +669,7 @@ class LocalEntropy:
                 return _solution_inf_guess(self.alpha, self.d, self.kappa)
             return _solution_y_guess(self)
         if self.on_plateau:
-            return dict(_gardner(float(self.alpha), float(self.kappa), self.activation).order)
+            return dict(committee.typical_saddle(float(self.alpha), float(self.kappa), self.activation).order)
         if self.is_limit:
             return _inf_branch_guess(self.alpha, self.d, self.kappa, self.activation)
         inf = solve(dataclasses.replace(self, y=math.inf))

@@ -95,6 +95,14 @@ def entropic_term(weights: str):
     return sp.log(1 - _q) / 2 + _q / (2 * (1 - _q))
 
 
+def branch_q(alpha: float, end: float) -> float:
+    """Overlap along the RS branch, interpolated in ``t = alpha / end`` (``end``: the load
+    where the branch reaches ``q = 1``): ``q ~ t (0.8 + 0.2 t^2)``, nearly independent of
+    kappa (initial guesses only; ``t`` capped at 0.99)."""
+    t = min(alpha / end, 0.99)
+    return t * (0.8 + 0.2 * t * t)
+
+
 def guess_from_q(q0: float, weights: str) -> dict:
     """Initial guess of the order parameters for an overlap ``q0`` of the RS branch: for
     binary weights ``qhat ~ c(q) q / (1 - q)^2`` with ``c(q) ~ 1 - 0.36 q^1.5`` (read off
@@ -203,10 +211,8 @@ class Gardner:
         return (float(self.alpha), float(self.kappa))
 
     def initial_guess(self) -> dict:
-        # Interpolation of the RS branch in t = alpha / (end of the branch), which is
-        # nearly kappa-independent: q ~ t (0.8 + 0.2 t^2) (qhat: see guess_from_q).
-        t = min(self.alpha / _branch_end(self.weights, self.kappa), 0.99)
-        return guess_from_q(min(max(t * (0.8 + 0.2 * t * t), 1e-3), 0.98), self.weights)
+        q0 = branch_q(self.alpha, _branch_end(self.weights, self.kappa))
+        return guess_from_q(min(max(q0, 1e-3), 0.98), self.weights)
 
 
 def _branch_end(weights: str, kappa: float) -> float:

@@ -52,7 +52,7 @@ from .. import _validate
 from .. import special as _special
 from ..quadrature import QuadratureOptions, gaussian_expectation
 from ..solve import solve
-from . import committee, perceptron
+from . import committee
 
 __all__ = ["LocalEnergy", "typical_local_energy", "dense_local_energy"]
 
@@ -170,11 +170,7 @@ def typical_local_energy(alpha: float, delta: float, *, activation: str = "linea
     _validate.real("delta", delta, lower=0.0, upper=0.5)
     _validate.real("kappa", kappa, lower=0.0)
     n_inner = _validate.integer("n_inner", n_inner, lower=4)
-    if activation == "linear":
-        spec = perceptron.Gardner(alpha=alpha, weights="binary", kappa=kappa)
-    else:
-        spec = committee.LargeKCommittee(alpha=alpha, activation=activation, weights="binary", kappa=kappa)
-    sp = solve(spec)
+    sp = solve(committee.storage_spec(alpha, activation, "binary", kappa))
     q = sp.order["q"]
     Q = float(committee.kernel(activation, q))
     rho = float(committee.kernel(activation, 1.0 - 2.0 * delta))

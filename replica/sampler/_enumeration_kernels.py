@@ -24,6 +24,7 @@ space in two halves, "meet in the middle").
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -251,3 +252,81 @@ class Compatible:
         wbits = ((w[:, None] >> np.arange(WORD, dtype=np.uint64)) & np.uint64(1)).astype(np.int64)
         bit = np.argmax(np.cumsum(wbits, axis=1) > left[:, None], axis=1)
         return word * WORD + bit
+
+
+# --- operations on a compatibility kernel (perceptron and tree committee alike) ----------
+
+def index(weights: np.ndarray) -> int:
+    """Index of a half-configuration: bit j set when weight j is -1."""
+    return int(np.sum((np.asarray(weights) < 0).astype(np.int64) << np.arange(len(weights), dtype=np.int64)))
+
+
+def count(kern: Compatible) -> int:
+    """Number of compatible (A, B) pairs: the number of solutions."""
+    return int(sum(int(popcount(bits).sum(dtype=np.int64)) for _, bits in kern.blocks()))
+
+
+def distance_histogram(kern: Compatible, reference: np.ndarray) -> np.ndarray:
+    """Solutions at each Hamming distance 0..N from ``reference`` (``kern`` built with the
+    distance layout around its B-half)."""
+    n1, n2 = kern.n1, kern.n2
+    d_a = distances(n1, index(reference[:n1]))
+    # joint[d_A, d_B] summed over blocks of A, convolved into d = d_A + d_B at the end
+    joint = np.zeros((n1 + 1, n2 + 1), dtype=np.int64)
+    for first, bits in kern.blocks():
+        np.add.at(joint, d_a[first: first + len(bits)], kern.segment_counts(bits))
+    hist = np.zeros(n1 + n2 + 1, dtype=np.int64)
+    for i in range(n1 + 1):
+        hist[i: i + n2 + 1] += joint[i]
+    return hist
+
+
+def solutions(kern: Compatible, max_solutions: int, alternatives: str) -> np.ndarray:
+    """All solutions as ±1 int8 rows; ValueError (naming ``alternatives``) above ``max_solutions``."""
+    a_parts, b_parts, found = [], [], 0
+    for first, bits in kern.blocks():
+        found += int(popcount(bits).sum(dtype=np.int64))
+        if found > max_solutions:
+            raise ValueError(f"the instance has more than max_solutions={max_solutions} solutions; "
+                             f"raise max_solutions, or use {alternatives}")
+        rows, pos = kern.set_bits(bits)
+        a_parts.append(first + rows)
+        b_parts.append(kern.layout.order[pos])
+    a = np.concatenate(a_parts) if a_parts else np.zeros(0, dtype=np.int64)
+    b = np.concatenate(b_parts) if b_parts else np.zeros(0, dtype=np.int64)
+    return weights(a, b, kern)
+
+
+def sample(kern: Compatible, size: int, rng) -> np.ndarray:
+    """``size`` exactly uniform solutions: a uniform integer below the count, decoded."""
+    counts = kern.counts_per_a()
+    cum = np.cumsum(counts)
+    total = int(cum[-1])
+    if total == 0:
+        raise ValueError("the instance has no solution, there is nothing to sample")
+    gen = np.random.default_rng(rng)
+    u = gen.integers(0, total, size=size, dtype=np.int64)
+    a = np.searchsorted(cum, u, side="right")
+    rank = u - (cum[a] - counts[a])
+    b = np.empty(size, dtype=np.int64)
+    # sorted by A so each chunk holds few distinct A (one bitset row per distinct A)
+    order = np.argsort(a, kind="stable")
+    for lo in range(0, size, kern.block):
+        sel = order[lo: lo + kern.block]
+        b[sel] = kern.layout.order[kern.select(a[sel], rank[sel])]
+    return weights(a, b, kern)
+
+
+def weights(a: np.ndarray, b: np.ndarray, kern: Compatible) -> np.ndarray:
+    """±1 int8 rows from A and B half-configuration indices."""
+    out = np.empty((len(a), kern.n1 + kern.n2), dtype=np.int8)
+    config_bits(a, kern.n1, out=out[:, :kern.n1])
+    config_bits(b, kern.n2, out=out[:, kern.n1:])
+    return out
+
+
+def entropy(n_solutions: int, n: int) -> float:
+    """``ln(count)/N``; ValueError for no solution (-inf is never returned)."""
+    if n_solutions == 0:
+        raise ValueError("the instance has no solution: ln(0)/N = -inf is not returned")
+    return math.log(n_solutions) / n

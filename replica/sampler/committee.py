@@ -209,13 +209,8 @@ def _kernel(instance, k, activation, output_weights, reference=None, n2=None) ->
     if reference is None:
         lay = K.natural_layout(n2)
     else:
-        lay = K.distance_layout(n2, _index(reference[n1:]))
+        lay = K.distance_layout(n2, K.index(reference[n1:]))
     return CommitteeCompatible(inst.patterns, inst.labels, len(c), c, activation, lay, n1)
-
-
-def _index(weights: np.ndarray) -> int:
-    """Index of a half-configuration: bit j set when weight j is -1."""
-    return int(np.sum((np.asarray(weights) < 0).astype(np.int64) << np.arange(len(weights), dtype=np.int64)))
 
 
 def count_committee_solutions(instance, k, activation, output_weights=None) -> int:
@@ -247,8 +242,7 @@ def count_committee_solutions(instance, k, activation, output_weights=None) -> i
 
 
 def _count(instance, k, activation, output_weights=None, n2=None) -> int:
-    kern = _kernel(instance, k, activation, output_weights, n2=n2)
-    return int(sum(int(K.popcount(bits).sum(dtype=np.int64)) for _, bits in kern.blocks()))
+    return K.count(_kernel(instance, k, activation, output_weights, n2=n2))
 
 
 def committee_entropy_per_weight(instance, k, activation, output_weights=None) -> float:
@@ -275,10 +269,7 @@ def committee_entropy_per_weight(instance, k, activation, output_weights=None) -
     E. Gardner, J. Phys. A 21, 257 (1988); E. Barkai, D. Hansel & H. Sompolinsky,
     Phys. Rev. A 45, 4146 (1992).
     """
-    count = count_committee_solutions(instance, k, activation, output_weights)
-    if count == 0:
-        raise ValueError("the instance has no solution: ln(0)/N = -inf is not returned")
-    return math.log(count) / instance.n
+    return K.entropy(count_committee_solutions(instance, k, activation, output_weights), instance.n)
 
 
 @dataclass(frozen=True)
@@ -420,16 +411,7 @@ def committee_distance_histogram(instance, reference, k, activation, output_weig
     ref = _check_weights(reference, inst.n, "reference")
     if ref.ndim != 1:
         raise ValueError(f"reference must be a ±1 vector of length N = {inst.n}, got shape {ref.shape}")
-    kern = _kernel(inst, k, activation, output_weights, reference=ref)
-    n1, n2 = kern.n1, kern.n2
-    d_a = K.distances(n1, _index(ref[:n1]))
-    joint = np.zeros((n1 + 1, n2 + 1), dtype=np.int64)
-    for first, bits in kern.blocks():
-        np.add.at(joint, d_a[first: first + len(bits)], kern.segment_counts(bits))
-    hist = np.zeros(inst.n + 1, dtype=np.int64)
-    for i in range(n1 + 1):
-        hist[i: i + n2 + 1] += joint[i]
-    return hist
+    return K.distance_histogram(_kernel(inst, k, activation, output_weights, reference=ref), ref)
 
 
 def enumerate_committee_solutions(instance, k, activation, output_weights=None, *,
@@ -453,19 +435,8 @@ def enumerate_committee_solutions(instance, k, activation, output_weights=None, 
     W. Krauth & M. Mézard, J. Phys. France 50, 3057 (1989).
     """
     max_solutions = integer("max_solutions", max_solutions, lower=0)
-    kern = _kernel(instance, k, activation, output_weights)
-    a_parts, b_parts, found = [], [], 0
-    for first, bits in kern.blocks():
-        found += int(K.popcount(bits).sum(dtype=np.int64))
-        if found > max_solutions:
-            raise ValueError(f"the instance has more than max_solutions={max_solutions} solutions; "
-                             "raise max_solutions, or use count_committee_solutions / sample_committee_solutions")
-        rows, pos = kern.set_bits(bits)
-        a_parts.append(first + rows)
-        b_parts.append(kern.layout.order[pos])
-    a = np.concatenate(a_parts) if a_parts else np.zeros(0, dtype=np.int64)
-    b = np.concatenate(b_parts) if b_parts else np.zeros(0, dtype=np.int64)
-    return _weights(a, b, kern)
+    return K.solutions(_kernel(instance, k, activation, output_weights), max_solutions,
+                       "count_committee_solutions / sample_committee_solutions")
 
 
 def sample_committee_solutions(instance, size, k, activation, output_weights=None, *, rng=None) -> np.ndarray:
@@ -497,29 +468,7 @@ def sample_committee_solutions(instance, size, k, activation, output_weights=Non
     W. Krauth & M. Mézard, J. Phys. France 50, 3057 (1989).
     """
     size = integer("size", size, lower=0)
-    kern = _kernel(instance, k, activation, output_weights)
-    counts = kern.counts_per_a()
-    cum = np.cumsum(counts)
-    total = int(cum[-1])
-    if total == 0:
-        raise ValueError("the instance has no solution, there is nothing to sample")
-    gen = np.random.default_rng(rng)
-    u = gen.integers(0, total, size=size, dtype=np.int64)
-    a = np.searchsorted(cum, u, side="right")
-    rank = u - (cum[a] - counts[a])
-    b = np.empty(size, dtype=np.int64)
-    order = np.argsort(a, kind="stable")
-    for lo in range(0, size, kern.block):
-        sel = order[lo: lo + kern.block]
-        b[sel] = kern.layout.order[kern.select(a[sel], rank[sel])]
-    return _weights(a, b, kern)
-
-
-def _weights(a: np.ndarray, b: np.ndarray, kern) -> np.ndarray:
-    out = np.empty((len(a), kern.n1 + kern.n2), dtype=np.int8)
-    K.config_bits(a, kern.n1, out=out[:, :kern.n1])
-    K.config_bits(b, kern.n2, out=out[:, kern.n1:])
-    return out
+    return K.sample(_kernel(instance, k, activation, output_weights), size, rng)
 
 
 # --- Monte Carlo: annealed importance sampling ---------------------------------------------

@@ -23,7 +23,6 @@ True
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 
@@ -63,18 +62,13 @@ def _check_reference(reference, n: int) -> np.ndarray:
     return ref
 
 
-def _index(weights: np.ndarray) -> int:
-    """Index of a half-configuration: bit j set when weight j is -1."""
-    return int(np.sum((np.asarray(weights) < 0).astype(np.int64) << np.arange(len(weights), dtype=np.int64)))
-
-
 def _kernel(instance, layout: str = "natural", reference=None, n2: int | None = None) -> K.Compatible:
     signed, t = _check_instance(instance)
     n1, n2 = K.split_sizes(instance.n, n2)
     if layout == "natural":
         lay = K.natural_layout(n2)
     else:
-        lay = K.distance_layout(n2, _index(reference[n1:]))
+        lay = K.distance_layout(n2, K.index(reference[n1:]))
     return K.Compatible(signed, t, lay, n1)
 
 
@@ -101,8 +95,7 @@ def count_solutions(instance) -> int:
 
 
 def _count(instance, n2: int | None = None) -> int:
-    kern = _kernel(instance, n2=n2)
-    return int(sum(int(K.popcount(bits).sum(dtype=np.int64)) for _, bits in kern.blocks()))
+    return K.count(_kernel(instance, n2=n2))
 
 
 def distance_histogram(instance, reference) -> np.ndarray:
@@ -131,17 +124,7 @@ def distance_histogram(instance, reference) -> np.ndarray:
 def _histogram(instance, reference, n2: int | None = None) -> np.ndarray:
     _check_instance(instance)
     ref = _check_reference(reference, instance.n)
-    kern = _kernel(instance, "distance", ref, n2=n2)
-    n1, n2 = kern.n1, kern.n2
-    d_a = K.distances(n1, _index(ref[:n1]))
-    # joint[d_A, d_B] summed over blocks of A, convolved into d = d_A + d_B at the end
-    joint = np.zeros((n1 + 1, n2 + 1), dtype=np.int64)
-    for first, bits in kern.blocks():
-        np.add.at(joint, d_a[first: first + len(bits)], kern.segment_counts(bits))
-    hist = np.zeros(instance.n + 1, dtype=np.int64)
-    for i in range(n1 + 1):
-        hist[i: i + n2 + 1] += joint[i]
-    return hist
+    return K.distance_histogram(_kernel(instance, "distance", ref, n2=n2), ref)
 
 
 def enumerate_solutions(instance, *, max_solutions: int = MAX_SOLUTIONS) -> np.ndarray:
@@ -174,19 +157,7 @@ def enumerate_solutions(instance, *, max_solutions: int = MAX_SOLUTIONS) -> np.n
 
 def _enumerate(instance, max_solutions: int, n2: int | None = None) -> np.ndarray:
     max_solutions = integer("max_solutions", max_solutions, lower=0)
-    kern = _kernel(instance, n2=n2)
-    a_parts, b_parts, found = [], [], 0
-    for first, bits in kern.blocks():
-        found += int(K.popcount(bits).sum(dtype=np.int64))
-        if found > max_solutions:
-            raise ValueError(f"the instance has more than max_solutions={max_solutions} solutions; "
-                             "raise max_solutions, or use count_solutions / sample_solutions")
-        rows, pos = kern.set_bits(bits)
-        a_parts.append(first + rows)
-        b_parts.append(kern.layout.order[pos])
-    a = np.concatenate(a_parts) if a_parts else np.zeros(0, dtype=np.int64)
-    b = np.concatenate(b_parts) if b_parts else np.zeros(0, dtype=np.int64)
-    return _weights(a, b, kern)
+    return K.solutions(_kernel(instance, n2=n2), max_solutions, "count_solutions / sample_solutions")
 
 
 def sample_solutions(instance, size: int, *, rng=None) -> np.ndarray:
@@ -223,23 +194,7 @@ def sample_solutions(instance, size: int, *, rng=None) -> np.ndarray:
 
 def _sample(instance, size: int, rng, n2: int | None = None) -> np.ndarray:
     size = integer("size", size, lower=0)
-    kern = _kernel(instance, n2=n2)
-    counts = kern.counts_per_a()
-    cum = np.cumsum(counts)
-    total = int(cum[-1])
-    if total == 0:
-        raise ValueError("the instance has no solution, there is nothing to sample")
-    gen = np.random.default_rng(rng)
-    u = gen.integers(0, total, size=size, dtype=np.int64)
-    a = np.searchsorted(cum, u, side="right")
-    rank = u - (cum[a] - counts[a])
-    b = np.empty(size, dtype=np.int64)
-    # sorted by A so each chunk holds few distinct A (one bitset row per distinct A)
-    order = np.argsort(a, kind="stable")
-    for lo in range(0, size, kern.block):
-        sel = order[lo: lo + kern.block]
-        b[sel] = kern.layout.order[kern.select(a[sel], rank[sel])]
-    return _weights(a, b, kern)
+    return K.sample(_kernel(instance, n2=n2), size, rng)
 
 
 def entropy_per_weight(instance) -> float:
@@ -264,15 +219,5 @@ def entropy_per_weight(instance) -> float:
     ----------
     E. Gardner, J. Phys. A 21, 257 (1988).
     """
-    count = count_solutions(instance)
-    if count == 0:
-        raise ValueError("the instance has no solution: ln(0)/N = -inf is not returned")
-    return math.log(count) / instance.n
+    return K.entropy(count_solutions(instance), instance.n)
 
-
-def _weights(a: np.ndarray, b: np.ndarray, kern: K.Compatible) -> np.ndarray:
-    """±1 int8 rows from A and B half-configuration indices."""
-    out = np.empty((len(a), kern.n1 + kern.n2), dtype=np.int8)
-    K.config_bits(a, kern.n1, out=out[:, :kern.n1])
-    K.config_bits(b, kern.n2, out=out[:, kern.n1:])
-    return out
