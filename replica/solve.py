@@ -393,7 +393,8 @@ def _scipy_root(prob: _Problem, x0, tol, maxiter, method) -> _Attempt:
         res = _opt.root(fun, _to_unbounded(prob, np.asarray(x0, float)), jac=True, method=method, options=options)
     x, _ = _from_unbounded(prob, res.x)
     nit = int(getattr(res, "nfev", 0))
-    return _Attempt(x, bool(res.success), f"scipy {method}: {res.message}", nit, method)
+    message = " ".join(str(res.message).split())  # scipy's messages contain line breaks
+    return _Attempt(x, bool(res.success), f"scipy {method}: {message}", nit, method)
 
 
 # Below this scaled step a Newton iteration may stall on floating-point noise (order

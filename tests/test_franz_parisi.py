@@ -33,6 +33,35 @@ def test_typical_distance_gives_gardner_entropy(alpha):
         assert (4 * small - big) / 3 == pytest.approx(s, abs=1e-8)
 
 
+def test_points_next_to_the_typical_distance_converge():
+    """Next to d_typ both widths vanish like (p - Q)^2: in the coordinates of the theory
+    (partial overlap and conjugate excess) the saddle stays well posed down to
+    |d - d_typ| = 1e-5, directly from the near-typical start, and S_FP - s(alpha) is the
+    quadratic maximum: (S - s)/eps^2 agrees between eps = 1e-3 and 1e-4 to 1%, on both
+    sides."""
+    spec = FranzParisi(alpha=0.5, d=0.25)
+    d_typ, s = spec.typical_distance, spec.reference.free_entropy
+    for side in (-1, 1):
+        curvature = []
+        for eps in (1e-3, 1e-4, 1e-5):
+            sp = replica.solve(FranzParisi(alpha=0.5, d=d_typ + side * eps))
+            assert sp.success and sp.quad_error < 1e-6
+            assert sp["entropy"] < s
+            curvature.append((sp["entropy"] - s) / eps**2)
+        assert curvature[1] == pytest.approx(curvature[0], rel=1e-2)
+
+
+def test_hundred_point_curve_converges_everywhere():
+    """The benchmark's uniform 100-point grid on [1e-3, 1/2] at alpha = 0.5 (the RS
+    branch exists on all of it): every point converges, with quadrature error < 1e-6,
+    and S_FP <= H2."""
+    ds = np.linspace(1e-3, 0.5, 100)
+    curve = franz_parisi_curve(0.5, ds)
+    assert curve.success.all()
+    assert max(p.quad_error for p in curve.points) < 1e-6
+    assert np.all(curve.column("entropy") <= curve.column("H2") + 1e-12)
+
+
 def test_small_alpha_gives_binary_entropy():
     """alpha -> 0: every configuration is a solution, S_FP(d) = H2(d) + O(alpha); each
     pattern costs ~ln P(W satisfies it | W~ does), about ln(1/2) far from the reference.
@@ -93,12 +122,18 @@ def test_gradient_is_finite_difference_of_free_entropy():
 
 
 def test_branch_end_at_small_d_is_reported():
-    """Deep in S_FP < 0 the RS branch ends (q1 -> 1 at finite d): a reason, never a NaN."""
+    """Deep in S_FP < 0 the RS branch ends (q1 -> 1 at finite d): a reason, never a NaN.
+    At alpha = 0.7 the end (d ~ 0.002) is found from the extrapolated collapse of 1 - q1;
+    the points before it converge."""
     curve = franz_parisi_curve(0.5, [1e-3, 1e-4])
     first, last = curve.points
     assert first.success
     assert not last.success and "q1 -> 1" in last.message
     assert np.ma.is_masked(curve.column("entropy")[1])
+    curve = franz_parisi_curve(0.7, [0.003, 0.0025, 0.0015, 0.001])
+    assert curve.success.tolist() == [True, True, False, False]
+    assert all("q1 -> 1" in p.message for p in curve.points[2:])
+    assert 1 - curve.points[1]["q1"] < 2e-3  # collapsing: 1 - q1 ~ 2d elsewhere
 
 
 @pytest.mark.parametrize("kwargs, name", [

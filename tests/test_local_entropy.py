@@ -113,6 +113,28 @@ def test_finite_y_approaches_y_inf():
     assert abs(quadratic - inf) < 0.1 * abs(linear - inf)
 
 
+def test_finite_y_above_d_star_approaches_the_plateau():
+    """alpha = 0.5, d = 0.4 > d*: at y = inf the plateau S_I = s(alpha) (the Gardner
+    entropy, an independent free entropy); at finite y the curve crosses d* without a
+    break and S_I(y) rises towards s(alpha), the extrapolation in 1/y (y = 20, 40, 60)
+    landing within 1e-4.  (Before this was built the start above d* raised a KeyError.)"""
+    d_star, gardner = gardner_end_point(0.5, 0.0)
+    s = gardner.free_entropy
+    curve = local_entropy_curve(0.5, [0.2, d_star + 1e-3, 0.3, 0.4], y=5.0)
+    assert curve.success.all()
+    si = curve.column("local_entropy")
+    assert np.all(np.diff(si) > 0) and np.all(si < s) and np.all(si <= curve.column("H2"))
+    vals = {y: replica.solve(LocalEntropy(alpha=0.5, d=0.4, y=y)) for y in (5.0, 20.0, 40.0, 60.0)}
+    assert all(v.success for v in vals.values())
+    assert vals[5.0]["local_entropy"] == pytest.approx(si[-1], abs=1e-10)
+    ys = sorted(vals)
+    assert all(vals[a]["local_entropy"] < vals[b]["local_entropy"] < s for a, b in zip(ys, ys[1:]))
+    y3 = np.array([20.0, 40.0, 60.0])
+    extrapolated = np.linalg.solve(np.vstack([np.ones(3), 1 / y3, 1 / y3**2]).T,
+                                   [vals[y]["local_entropy"] for y in y3])[0]
+    assert abs(extrapolated - s) < 1e-4
+
+
 @pytest.mark.parametrize("gamma", [0.2, 0.6])
 def test_robust_ensemble_is_the_legendre_transform(gamma):
     """The robust ensemble at coupling gamma gives d(gamma) and S_I with phat(d) = gamma."""

@@ -65,3 +65,18 @@ def test_sweep_serial_and_parallel_agree():
     for a, b in zip(serial, parallel):
         assert a.success and b.success
         assert a.free_entropy == b.free_entropy
+
+
+def test_prediction_stays_inside_the_domains():
+    """A polynomial prediction that leaves a domain (a small positive width overshooting
+    below 0, an overlap past 1) is replaced, component by component, by the geometric
+    extrapolation of the distance to that bound; components inside are kept."""
+    from replica._coordinates import StiffCoordinates
+    from replica.sweep import _inside
+
+    coords = StiffCoordinates([0.0, 0.0, -np.inf], [np.inf, 1.0, np.inf])
+    last_two = [(1.0, np.array([4e-6, 0.9, 3.0])), (2.0, np.array([1e-6, 0.99, 2.0]))]
+    out = _inside(np.array([-2e-6, 1.01, 1.0]), 3.0, last_two, coords)
+    assert out[0] == pytest.approx(2.5e-7)  # distance to 0 shrinks fourfold per step
+    assert 1.0 - out[1] == pytest.approx(1e-3)  # distance to 1 tenfold
+    assert out[2] == 1.0

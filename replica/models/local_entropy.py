@@ -672,7 +672,16 @@ class LocalEntropy:
             return dict(committee.typical_saddle(float(self.alpha), float(self.kappa), self.activation).order)
         if self.is_limit:
             return _inf_branch_guess(self.alpha, self.d, self.kappa, self.activation)
-        inf = solve(dataclasses.replace(self, y=math.inf))
+        limit = dataclasses.replace(self, y=math.inf)
+        if limit.on_plateau:
+            # The y = inf ansatz has nothing to say on the plateau (phat = 0, no dq):
+            # start below d* and follow the finite-y branch up in d.
+            below = dataclasses.replace(self, d=_branch_start(gardner_end_point(self.alpha, self.kappa, self.activation)[0]))
+            start = below.initial_guess()
+            curve = continuation(below, "d", [below.d, self.d], init=start, max_step=_D_STEP)
+            good = [p for p in curve.points if p.success]
+            return dict(good[-1].order) if good else start
+        inf = solve(limit)
         return _down_in_y(self, lambda y0: _finite_from_inf(inf.order, y0))
 
 
@@ -754,13 +763,14 @@ def _solution_inf_guess(alpha: float, d: float, kappa: float) -> dict:
     return dict(good[-1].order)
 
 
-def _solution_closes(last: SaddlePoint, failed: SaddlePoint) -> str | None:
+def _solution_closes(good: tuple, failed: SaddlePoint) -> str | None:
     """Why the constrained ``y = inf`` branch cannot be followed to larger ``d``.
 
     Towards the free end point ``d*`` the constrained branch has ``phat, dq -> 0`` and
     ``S_I -> s(alpha)``; it closes just beyond ``d*`` (the reference's noise ``dQ``
     diverges there).
     """
+    last = good[-1]
     if last.order.get("dq", 1.0) < 0.01:
         return (f"end of the constrained y = inf branch near d = {last.params.d:.4g}: S_I = "
                 f"{last['local_entropy']:.7f} approaches s(alpha) (dq -> 0); no constrained saddle point beyond it")
@@ -793,7 +803,7 @@ def _D_STEP(d: float) -> float:
     return min(0.2 * d + 1e-4, 0.03)
 
 
-def _saturated(last: SaddlePoint, failed: SaddlePoint) -> str | None:
+def _saturated(good: tuple, failed: SaddlePoint) -> str | None:
     """Why the dense branch cannot be followed to smaller ``d`` in double precision.
 
     For ``alpha < alpha_U`` the gap ``H2(d) - S_I(d)`` and ``qhat`` vanish like
@@ -801,6 +811,7 @@ def _saturated(last: SaddlePoint, failed: SaddlePoint) -> str | None:
     ~1e-9 of ``H2`` the saddle point is no longer resolvable in double precision
     (``S_I = H2(d)`` to that accuracy, and ``S_I <= H2`` always).
     """
+    last = good[-1]
     gap, h2, d = last["gap"], last["H2"], last.params.d
     if gap is not None and gap < 1e-9 * h2:
         return (f"dense branch saturated: H2(d) - S_I = {gap:.1e} at d = {d:.4g} and decaying like exp(-c/d); "
@@ -809,7 +820,7 @@ def _saturated(last: SaddlePoint, failed: SaddlePoint) -> str | None:
     return None
 
 
-def _slope_vanishes(last: SaddlePoint, failed: SaddlePoint) -> str | None:
+def _slope_vanishes(good: tuple, failed: SaddlePoint) -> str | None:
     """Why the ``y = inf`` branch stops where ``phat = dS_I/dd / 2`` reaches 0.
 
     Above the monotonicity threshold ``alpha_U`` the branch followed from the Gardner
@@ -818,6 +829,7 @@ def _slope_vanishes(last: SaddlePoint, failed: SaddlePoint) -> str | None:
     reference aligned with its cloud requires ``phat >= 0``: the RS ``y = inf`` curve
     has a gap in ``d`` (PRL 115, 128101: the curves stop being monotonic).
     """
+    last = good[-1]
     slope, dqhat = last.observables.get("slope"), last.order.get("dqhat")
     if slope is not None and dqhat is not None and abs(slope) < 0.1 and dqhat > 1.0:
         return (f"no RS saddle point with phat > 0: the y = inf branch reaches dS_I/dd = 0 "
@@ -825,8 +837,9 @@ def _slope_vanishes(last: SaddlePoint, failed: SaddlePoint) -> str | None:
     return None
 
 
-def _branch_end(last: SaddlePoint, failed: SaddlePoint) -> str | None:
-    return _saturated(last, failed) or _slope_vanishes(last, failed)
+def _branch_end(good: tuple, failed: SaddlePoint) -> str | None:
+    """``end_of_branch`` of the dense curves (:func:`~replica.sweep.continuation`)."""
+    return _saturated(good, failed) or _slope_vanishes(good, failed)
 
 
 _DENSE_ANCHOR = 0.005  # a distance where the dense branch is resolvable for every alpha < alpha_c
