@@ -23,7 +23,6 @@
 #    independent scratch solver (issue-3 notes).
 
 # %%
-import math
 import warnings
 
 import matplotlib.pyplot as plt

@@ -126,6 +126,14 @@ def geometry() -> tuple[Table, dict]:
             data[("robustness-dense", delta)] = (dense["relu"].value, dense["sign"].value)
             t.bound(f"E_dense(d=0.02, delta={delta:g}): relu below sign", dense["relu"].value, "<=",
                     dense["sign"].value, PAPER + ": dense ReLU solutions robust")
+        for sigma in (0.1, 0.3):  # Gaussian input noise (the paper's "input perturbations")
+            e = {act: replica.typical_local_energy(0.5, noise=sigma, activation=act) for act in ("relu", "sign")}
+            dense = {act: dense_local_energy(0.5, 0.02, noise=sigma, activation=act) for act in ("relu", "sign")}
+            data[("noise", sigma)] = (e["relu"].value, e["sign"].value, dense["relu"].value, dense["sign"].value)
+            t.bound(f"E_typ(noise={sigma:g}): relu below sign (alpha = 0.5)", e["relu"].value, "<=", e["sign"].value,
+                    "computed here: training error with Gaussian input noise")
+            t.bound(f"E_dense(d=0.02, noise={sigma:g}): relu below sign", dense["relu"].value, "<=",
+                    dense["sign"].value, PAPER + ": dense ReLU solutions robust to input perturbations")
         for act, bracket in (("relu", (0.75, 0.85)), ("sign", (0.65, 0.75))):
             th = monotonicity_threshold(activation=act, bracket=bracket, xtol=1e-3)
             data[(act, "alpha_U")] = th.value
@@ -269,6 +277,10 @@ def main():
         relu, sign = data[("robustness-dense", delta)]
         print(f"dense-region (d = 0.02) solutions, alpha = 0.5, delta = {delta:g}: training error relu {relu:.4f}, "
               f"sign {sign:.4f}")
+    for sigma in (0.1, 0.3):
+        relu, sign, drelu, dsign = data[("noise", sigma)]
+        print(f"Gaussian input noise {sigma:g}, alpha = 0.5: training error typical relu {relu:.4f}, sign {sign:.4f}; "
+              f"dense (d = 0.02) relu {drelu:.4f}, sign {dsign:.4f}")
     finish(*tables)
 
 

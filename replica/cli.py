@@ -16,6 +16,7 @@ from .models import franz_parisi, local_entropy, perceptron
 from .solve import ConvergenceWarning, SaddlePoint, solve
 from .sweep import Curve
 from ._cli_args import parse_float as _float
+from ._cli_robustness import add_robustness_parser
 from ._cli_sample import add_sample_parser
 from ._cli_solve import add_solve_parser
 
@@ -290,6 +291,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="whether the reference must be a solution (default free; 'solution': the perceptron only)")
     le.set_defaults(run=_cmd_local_entropy)
 
+    add_robustness_parser(sub)  # replica robustness --alpha A --delta D ... | --noise S ...
     add_sample_parser(sub)  # replica sample instance|count|histogram|bp
     add_solve_parser(sub)  # replica solve --algorithm NAME ...
     return p

@@ -154,3 +154,17 @@ def test_finite_k_committee():
     cap = json.loads(run("capacity", "--model", "committee", "--k", "3", "--activation", "sign", "--json").stdout)
     e_c = 5 / 8 - (3 + 3**0.5) / (4 * 3.141592653589793)
     assert cap["k"] == 3 and cap["alpha_c"] == pytest.approx(1 / e_c, abs=1e-8)
+
+
+def test_robustness():
+    """`replica robustness`: the API's numbers (alpha = 0 noise: arctan(sigma)/pi, a closed
+    form), text and JSON, and one-line errors."""
+    out = json.loads(run("robustness", "--alpha", "0", "--noise", "0.1", "0.5", "--json").stdout)
+    assert out["noise"] == [0.1, 0.5] and out["success"] == [True, True]
+    assert out["training_error"] == pytest.approx([0.0317255174, 0.1475836177], abs=1e-9)
+    r = run("robustness", "--alpha", "0.5", "--delta", "0.01", "--activation", "relu", "--dense-d", "0.02")
+    assert r.returncode == 0 and "dense region" in r.stdout
+    for args, word in [(("--alpha", "0.5"), "required"), (("--alpha", "0.5", "--delta", "0.1", "--noise", "0.1"),
+                       "not allowed"), (("--alpha", "0.5", "--noise", "-1"), "noise")]:
+        r = run("robustness", *args)
+        assert r.returncode == 2 and word in r.stderr and len(r.stderr.strip().splitlines()) == 1

@@ -98,6 +98,16 @@ def test_small_load_gives_binary_entropy(activation):
     assert -1e-15 <= binary_entropy(0.2) - far["local_entropy"] < 1e-3 * 0.01
 
 
+@pytest.mark.parametrize("activation, alpha", [("relu", 0.5), ("sign", 0.7)])
+def test_franz_parisi_curve_through_the_typical_distance(activation, alpha):
+    """The grid of paper_checks/relu_committee.py (uniform steps of 0.02 above d = 0.06,
+    with points 0.01 or less from d_typ): every point converges, on both sides of d_typ.
+    (A continuation without restarts from the last point lost the whole lower side here.)"""
+    ds = np.linspace(0.06, 0.5, 23)
+    curve = franz_parisi_curve(alpha, ds, activation=activation)
+    assert curve.success.all()
+
+
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 def test_dense_regions_lie_between_typical_solutions_and_the_bound(activation):
     """S_FP(d) <= S_I(d) <= H2(d): the best references see at least as many solutions at

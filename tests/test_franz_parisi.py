@@ -1,6 +1,5 @@
 """Franz–Parisi potential of the binary perceptron: identities and independent values."""
 
-import math
 import warnings
 
 import numpy as np

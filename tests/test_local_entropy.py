@@ -1,6 +1,5 @@
 """Local-entropy large deviations (y = inf and finite y, free reference) and the robust ensemble."""
 
-import math
 import warnings
 
 import numpy as np

@@ -9,7 +9,6 @@ import pytest
 from scipy import integrate, optimize, special as sc
 
 import replica
-from replica import special
 from replica.compile import compiled_theory
 from replica.models.perceptron import Gardner, GardnerQ1Limit
 from replica.quadrature import QuadratureOptions

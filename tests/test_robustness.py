@@ -111,10 +111,42 @@ def test_relu_dense_regions_are_more_robust_than_sign_ones():
     assert relu < sign
 
 
+@pytest.mark.parametrize("activation", ["linear", "relu", "sign"])
+def test_gaussian_input_noise(activation):
+    """Gaussian input noise of standard deviation sigma: at alpha = 0 the error is
+    P(h' < 0 | h > 0) for output fields of correlation Q_K(1/sqrt(1 + sigma^2)), i.e.
+    arctan(sigma)/pi for the perceptron; a Monte Carlo of the hidden fields (lambda,
+    lambda + sigma z) of random +-1 weights and inputs, N = 401, gives the same; at
+    alpha = 0.5 the error grows with sigma, and is the flip error at the equivalent
+    fraction."""
+    rng = np.random.default_rng(7)
+    for sigma in (0.1, 0.5):
+        r = typical_local_energy(0.0, noise=sigma, activation=activation)
+        rho = float(committee.kernel(activation, 1 / math.sqrt(1 + sigma**2)))
+        assert r.success and r.noise == sigma
+        assert r.value == pytest.approx(math.acos(rho) / math.pi, abs=1e-9)
+        if activation == "linear":
+            assert r.value == pytest.approx(math.atan(sigma) / math.pi, abs=1e-9)
+            w = rng.choice([-1.0, 1.0], size=401)
+            x = rng.choice([-1.0, 1.0], size=(20000, 401))
+            lam = x @ w / math.sqrt(401)
+            lam_noisy = (x + sigma * rng.standard_normal(x.shape)) @ w / math.sqrt(401)
+            flipped = np.mean(np.sign(lam_noisy) != np.sign(lam))
+            assert abs(flipped - r.value) < 4 * math.sqrt(r.value / 20000)
+    values = [typical_local_energy(0.5, noise=s, activation=activation).value for s in (0.05, 0.2, 0.5)]
+    assert np.all(np.diff(values) > 0)
+    r = typical_local_energy(0.5, noise=0.2, activation=activation)
+    same = typical_local_energy(0.5, r.delta, activation=activation)
+    assert r.value == pytest.approx(same.value, abs=1e-12)
+
+
 @pytest.mark.parametrize("kwargs, name", [
     (dict(alpha=0.5, delta=0.6), "delta"),
     (dict(alpha=-1.0, delta=0.1), "alpha"),
     (dict(alpha=0.5, delta=0.1, activation="tanh"), "activation"),
+    (dict(alpha=0.5, noise=-0.1), "noise"),
+    (dict(alpha=0.5, delta=0.1, noise=0.1), "exactly one"),
+    (dict(alpha=0.5), "exactly one"),
 ])
 def test_bad_input_names_the_argument(kwargs, name):
     with pytest.raises(ValueError, match=name):

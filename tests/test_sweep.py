@@ -2,7 +2,6 @@
 
 import concurrent.futures
 import json
-import math
 import warnings
 
 import numpy as np

@@ -8,7 +8,7 @@ import pytest
 import sympy as sp
 
 from replica import special
-from replica.compile import compile_mpmath, compile_numpy
+from replica.compile import compile_numpy
 from replica.quadrature import QuadratureOptions
 from replica.symbolic import (
     G,

@@ -362,7 +362,12 @@ def franz_parisi_curve(alpha: float, d_values, *, kappa: float = 0.0, activation
         start_spec = dataclasses.replace(spec, d=start)
         curve = continuation(
             start_spec, "d", values, init=start_spec._near_typical(start), max_step=_D_STEP,
-            end_of_branch=_branch_end if side < 0 else None, retry_from_last=False, **solve_kwargs,
+            end_of_branch=_branch_end if side < 0 else None,
+            # In the perceptron's coordinates a failed step is not rescued by a restart
+            # from the last point (0 of 16 on the benchmark curves): skip it.  The
+            # committee's (q1, qhat1) need it next to d_typ, where an extrapolated start
+            # can leave the implicit domain c^2 > 0.
+            retry_from_last=activation != "linear", **solve_kwargs,
         )
         for i, pt in zip(idx, curve.points[1:]):
             points[i] = pt

@@ -7,6 +7,14 @@ pattern.  Either way each hidden field ``lambda`` becomes ``lambda'`` with corre
 ``p = 1 - 2 delta`` (Gaussian at large N).  For the perceptron the output field is
 ``lambda`` itself; for the large-K tree committee the output fields ``(h, h')`` are
 jointly Gaussian with correlation ``rho = Q_K(p)`` (:func:`~replica.models.committee.kernel`).
+Gaussian input noise ``xi_i -> xi_i + eta_i`` (``eta_i`` i.i.d. normal of standard
+deviation ``sigma``, relative to the ``+-1`` inputs) shifts each hidden field of ``+-1``
+weights by an independent ``N(0, sigma^2)``: ``lambda' = lambda + sigma z``, correlation
+``p = 1/sqrt(1 + sigma^2)``.  The overall scale of ``lambda'`` changes no output (sign is
+scale-free and ReLU positively homogeneous, with the same factor in every unit), so the
+noise is the flip perturbation at the equivalent ``delta = (1 - p)/2``; at ``alpha -> 0``
+the error is ``arctan(sigma)/pi``.
+
 The fraction of training patterns the perturbed network gets wrong (the "local energy")::
 
     E(delta) = E_z [ E_{t > u_z} H( rho h / sqrt(1 - rho^2) ) ],   h = sqrt(Q) z + sqrt(1 - Q) t,
@@ -63,7 +71,9 @@ class LocalEnergy:
 
     ``value`` is the error fraction, ``error`` its quadrature error estimate, ``rho`` the
     output-field correlation, ``Q`` the output overlap of typical solutions; ``success``
-    and ``message`` report the Gardner saddle point and the quadrature.
+    and ``message`` report the Gardner saddle point and the quadrature.  ``delta`` is the
+    flip fraction; for Gaussian input noise (``noise`` its standard deviation) the
+    equivalent flip fraction ``(1 - 1/sqrt(1 + noise^2))/2``.
     """
 
     value: float
@@ -73,6 +83,7 @@ class LocalEnergy:
     Q: float
     success: bool
     message: str
+    noise: float | None = None
 
 
 def _conditional_nodes(n: int, power: int = 6):
@@ -130,27 +141,42 @@ def _energy(Q: float, rho: float, kappa: float, n_inner: int, options: Quadratur
     return float(r.value), float(r.error)
 
 
-def _result(value, err_outer, fine, delta, rho, Q, saddle_ok, saddle_message) -> LocalEnergy:
+def _perturbation(delta, noise) -> tuple[float, float | None]:
+    """The flip fraction (given, or equivalent to the Gaussian input noise) and the noise."""
+    if (delta is None) == (noise is None):
+        raise ValueError("give exactly one of delta (fraction of flipped weights or input bits, in [0, 1/2]) "
+                         "and noise (standard deviation of Gaussian input noise, >= 0)")
+    if noise is None:
+        return _validate.real("delta", delta, lower=0.0, upper=0.5), None
+    noise = _validate.real("noise", noise, lower=0.0)
+    return 0.5 * (1.0 - 1.0 / math.sqrt(1.0 + noise * noise)), noise
+
+
+def _result(value, err_outer, fine, delta, rho, Q, saddle_ok, saddle_message, noise=None) -> LocalEnergy:
     error = max(abs(fine - value), err_outer)
     ok = saddle_ok and math.isfinite(value) and error < 1e-6
     message = "ok" if ok else f"saddle point: {saddle_message}; quadrature error {error:.1e}"
     if not math.isfinite(value):
         value, ok = 0.5, False  # never a NaN out of the library
     return LocalEnergy(value=min(max(value, 0.0), 1.0), error=error, delta=float(delta), rho=rho, Q=Q,
-                       success=ok, message=message)
+                       success=ok, message=message, noise=noise)
 
 
-def typical_local_energy(alpha: float, delta: float, *, activation: str = "linear", kappa: float = 0.0,
-                         n_inner: int = 12) -> LocalEnergy:
+def typical_local_energy(alpha: float, delta: float | None = None, *, noise: float | None = None,
+                         activation: str = "linear", kappa: float = 0.0, n_inner: int = 12) -> LocalEnergy:
     """``E(delta)``: fraction of training patterns violated after flipping a fraction
-    ``delta`` of the weights (or of the input bits) of a typical binary solution.
+    ``delta`` of the weights (or of the input bits) of a typical binary solution, or after
+    adding Gaussian noise of standard deviation ``noise`` to its inputs.
 
     Parameters
     ----------
     alpha : float
         Load, in ``[0, alpha_c)`` of the model.
-    delta : float
+    delta : float, optional
         Fraction of flipped weights (or input bits), in ``[0, 1/2]``.
+    noise : float, optional
+        Standard deviation of Gaussian noise added to each ``+-1`` input, ``>= 0``
+        (instead of ``delta``: the module docstring gives the equivalence).
     activation : {"linear", "relu", "sign"}
         ``"linear"``: the binary perceptron; ``"relu"``/``"sign"``: the large-K tree
         committee with binary weights.
@@ -167,7 +193,7 @@ def typical_local_energy(alpha: float, delta: float, *, activation: str = "linea
     """
     _validate.choice("activation", activation, committee.ACTIVATIONS)
     _validate.real("alpha", alpha, lower=0.0)
-    _validate.real("delta", delta, lower=0.0, upper=0.5)
+    delta, noise = _perturbation(delta, noise)
     _validate.real("kappa", kappa, lower=0.0)
     n_inner = _validate.integer("n_inner", n_inner, lower=4)
     sp = solve(committee.storage_spec(alpha, activation, "binary", kappa))
@@ -177,15 +203,15 @@ def typical_local_energy(alpha: float, delta: float, *, activation: str = "linea
     opts = QuadratureOptions()
     value, err_outer = _energy(Q, rho, kappa, n_inner, opts)
     fine, _ = _energy(Q, rho, kappa, 2 * n_inner, opts.refined())
-    return _result(value, err_outer, fine, delta, rho, Q, sp.success, sp.message)
+    return _result(value, err_outer, fine, delta, rho, Q, sp.success, sp.message, noise)
 
 
-def dense_local_energy(alpha: float, d: float, delta: float, *, activation: str = "linear", kappa: float = 0.0,
-                       n_inner: int = 12) -> LocalEnergy:
+def dense_local_energy(alpha: float, d: float, delta: float | None = None, *, noise: float | None = None,
+                       activation: str = "linear", kappa: float = 0.0, n_inner: int = 12) -> LocalEnergy:
     """``E(delta)`` of a solution in a dense region: a member of the ``y = inf`` cloud at
     distance ``d`` from the optimal (free) reference.
 
-    Parameters as in :func:`typical_local_energy`, plus ``d`` in ``(0, 1/2]``, the radius
+    Parameters as in :func:`typical_local_energy` (``delta`` or ``noise``), plus ``d`` in ``(0, 1/2]``, the radius
     of the dense region (:class:`~replica.models.local_entropy.LocalEntropy`).  For
     ``d >= d*`` the cloud is the whole set of typical solutions and the result is
     :func:`typical_local_energy`'s.
@@ -198,14 +224,15 @@ def dense_local_energy(alpha: float, d: float, delta: float, *, activation: str 
     from .local_entropy import LocalEntropy, local_entropy_curve
 
     _validate.choice("activation", activation, committee.ACTIVATIONS)
-    _validate.real("delta", delta, lower=0.0, upper=0.5)
+    delta, noise = _perturbation(delta, noise)
     n_inner = _validate.integer("n_inner", n_inner, lower=4)
     spec = LocalEntropy(alpha=alpha, d=d, kappa=kappa, activation=activation)
     sp = local_entropy_curve(alpha, [d], kappa=kappa, activation=activation).points[0]
     rho = float(committee.kernel(activation, 1.0 - 2.0 * delta))
     if not sp.success:
         return LocalEnergy(value=0.5, error=math.inf, delta=float(delta), rho=rho, Q=0.0,
-                           success=False, message=f"no local-entropy saddle point at d = {d}: {sp.message}")
+                           success=False, message=f"no local-entropy saddle point at d = {d}: {sp.message}",
+                           noise=noise)
     q = sp.order["q"]
     dq = 0.0 if spec.on_plateau else sp.order["dq"]
     Q = float(committee.kernel(activation, q))
@@ -214,4 +241,4 @@ def dense_local_energy(alpha: float, d: float, delta: float, *, activation: str 
     opts = QuadratureOptions()
     value, err_outer = _energy(Q, rho, kappa, n_inner, opts, D)
     fine, _ = _energy(Q, rho, kappa, 2 * n_inner, opts.refined(), D)
-    return _result(value, err_outer, fine, delta, rho, Q, sp.success, sp.message)
+    return _result(value, err_outer, fine, delta, rho, Q, sp.success, sp.message, noise)
