@@ -46,6 +46,8 @@ from checklib import Table, figures_dir, finish  # noqa: E402
 
 PAPER = "BMZ PRL 2019 (abstract)"
 LOADS = (0.5, 0.7)
+_FIT_POWER = {"sign": 1.0, "relu": 0.5}
+BP_CHECKS = (("sign", 3, 999, 0.3), ("sign", 3, 999, 0.5), ("relu", 2, 1000, 0.3))
 D_GRID = np.concatenate([np.geomspace(2e-3, 0.05, 14), np.linspace(0.06, 0.5, 23)])
 
 
@@ -183,8 +185,13 @@ def finite_k() -> tuple[Table, dict]:
             logs = np.array(logs)
             rows.append((n, load, logs.mean(), logs.std(ddof=1) / math.sqrt(len(logs)), zeros, theory))
         data[(act, k)] = rows
-        # Deviation from the theory at each size's own load P/N, fitted as a + b/N.
-        x = np.array([1 / r[0] for r in rows])
+        # Deviation from the theory at each size's own load P/N, fitted as a + b x with
+        # x = 1/N (sign: odd unit fields, never 0) or x = 1/sqrt(N) (relu: the unit fields'
+        # difference is an even integer, so ties, which are errors, cost O(1/sqrt(n)) per
+        # pattern: measured by BP at N = 1000 as the shift between the lattice and the
+        # n -> infinity thresholds, 0.014 ~ alpha/sqrt(n) at alpha = 0.3).
+        power = _FIT_POWER[act]
+        x = np.array([r[0] ** -power for r in rows])
         dev = np.array([r[2] - r[5] for r in rows])
         se = np.array([r[3] for r in rows])
         A = np.vstack([np.ones_like(x), x]).T / se[:, None]
@@ -192,8 +199,24 @@ def finite_k() -> tuple[Table, dict]:
         cov = np.linalg.inv(A.T @ A)
         a, a_err = float(coef[0]), float(math.sqrt(cov[0, 0]))
         data[(act, k, "fit")] = (a, a_err, float(coef[1]))
-        t.add(f"{act} K = {k}: enumeration - RS, 1/N -> 0 (3 s.e.)", 0.0, a, 3 * a_err,
+        t.add(f"{act} K = {k}: enumeration - RS, N -> inf in 1/N^{power:g} (3 s.e.)", 0.0, a, 3 * a_err,
               f"N = {sizes[0]}..{sizes[-1]}, {n_inst} instances each")
+    # Larger N: belief propagation (Bethe entropy) at N ~ 1000, with the n -> infinity
+    # thresholds of the theory (continuity=False; relu ties are an O(alpha/sqrt(n)) effect).
+    for act, k, n, alpha in BP_CHECKS:
+        ents = []
+        for i in range(8):
+            inst = sampler.random_instance(n, alpha, rng=[2027, n, k, i])
+            r = sampler.run_committee_bp(inst, k, act, rng=i, continuity=False)
+            if r.converged:
+                ents.append(r.entropy)
+        theory = replica.solve(committee_finite.FiniteKCommittee(alpha=inst.p / n, k=k, activation=act)).free_entropy
+        ents = np.array(ents)
+        se = float(ents.std(ddof=1) / math.sqrt(len(ents))) if len(ents) > 1 else math.inf
+        data[(act, k, "bp", alpha)] = (n, len(ents), float(ents.mean()) if len(ents) else None, se, theory)
+        t.add(f"{act} K = {k}: Bethe entropy, N = {n}, alpha = {alpha:g} = RS (3 s.e. + 3/N)", theory,
+              float(ents.mean()) if len(ents) else None, 3 * se + 3 / n,
+              f"BP (replica.sampler.run_committee_bp), {len(ents)}/8 instances converged")
     return t, data
 
 
@@ -232,6 +255,10 @@ def figure(data, enum, out: str) -> list[str]:
         with open(os.path.join(out, "data", "relu_committee_enumeration.csv"), "w") as fh:
             fh.write("activation,k,n,alpha,mean_log_count_per_n,standard_error,instances_without_solution,rs_entropy\n")
             for (act, k, *rest), rows in enum.items():
+                if rest[:1] == ["bp"]:
+                    n, _, mean, se, theory = rows
+                    ax.errorbar([1 / n], [mean - theory], yerr=[se], fmt="^", ms=4, color=colors[act],
+                                label=f"{act}, K = {k}: BP, alpha = {rest[1]:g}")
                 if rest:
                     continue
                 for row in rows:
@@ -240,13 +267,13 @@ def figure(data, enum, out: str) -> list[str]:
                 ax.errorbar(x, [r[2] - r[5] for r in rows], yerr=[r[3] for r in rows], fmt="o", ms=4,
                             color=colors[act], label=f"{act}, K = {k}: enumeration")
                 a, a_err, b = enum[(act, k, "fit")]
-                xs = np.linspace(0, x.max(), 20)
-                ax.plot(xs, a + b * xs, color=colors[act], lw=0.8)
+                xs = np.linspace(0, x.max(), 200)
+                ax.plot(xs, a + b * xs ** _FIT_POWER[act], color=colors[act], lw=0.8)
                 ax.errorbar([0], [a], yerr=[a_err], fmt="s", ms=4, color=colors[act])
         ax.axhline(0, color="k", lw=0.6)
         ax.set_xlabel("$1/N$")
         ax.set_ylabel(r"$\langle \ln \mathcal{N}_{sol} \rangle / N - s_{RS}(P/N)$")
-        ax.set_title("finite K: exact enumeration vs RS theory")
+        ax.set_title("finite K: enumeration and BP vs RS theory")
         ax.legend(loc="lower left", fontsize=7)
         paths = plotting.save(fig, os.path.join(out, "relu_committee"))
         plt.close(fig)
@@ -262,13 +289,17 @@ def main():
     paths = figure(data, enum, figures_dir())
     print("figure:", ", ".join(os.path.relpath(p) for p in paths))
     for (act, k, *rest), rows in enum.items():
+        if rest[:1] == ["bp"]:
+            n, conv, mean, se, theory = rows
+            print(f"{act} K={k} N={n} alpha={rest[1]:g}: Bethe entropy {mean:.4f} +- {se:.4f} ({conv}/8 converged), "
+                  f"RS theory {theory:.4f}")
         if rest:
             continue
         for n, load, mean, se, zeros, theory in rows:
             print(f"{act} K={k} N={n}: alpha={load:.4f} <ln count>/N = {mean:.4f} +- {se:.4f} "
                   f"(no solution: {zeros}) RS theory {theory:.4f}")
         a, a_err, b = enum[(act, k, "fit")]
-        print(f"{act} K={k}: enumeration - theory = {a:.4f} +- {a_err:.4f} + {b:.3f}/N")
+        print(f"{act} K={k}: enumeration - theory = {a:.4f} +- {a_err:.4f} + {b:.3f}/N^{_FIT_POWER[act]:g}")
     for act in ("relu", "sign"):
         print(f"{act}: d_0(alpha=0.5) = {data[(act, 'd0')]:.6f}, alpha_U = {data[(act, 'alpha_U')]:.4f}")
     for delta in (0.01, 0.05):

@@ -1,11 +1,14 @@
 """Franz–Parisi potential of the binary perceptron: identities and independent values."""
 
+import os
+import sys
 import warnings
 
 import numpy as np
 import pytest
 
 import replica
+from conftest import ROOT
 from replica.compile import compiled_theory
 from replica.models.franz_parisi import FranzParisi, franz_parisi_curve, isolation_distance
 from replica.quadrature import QuadratureOptions
@@ -101,6 +104,23 @@ def test_entropy_below_bound_and_typical_solutions_isolated():
     assert d0.value == pytest.approx(0.0068, abs=5e-4)
     around = franz_parisi_curve(0.5, [0.8 * d0.value, 1.2 * d0.value])
     assert around.points[0]["entropy"] < 0 < around.points[1]["entropy"]
+
+
+@pytest.mark.parametrize("alpha, d", [(0.5, 0.1), (0.5, 0.335), (0.7, 0.0025)])
+def test_value_against_nested_adaptive_quadrature(alpha, d):
+    """S_FP at the saddle (next to d_typ = 0.3388 and next to the collapse at alpha = 0.7
+    included) against the module formula in the overlaps q1, qhat1 integrated by nested
+    scipy.integrate.quad (benchmarks/bench_local_entropy.py, written independently of the
+    sympy expression and its coordinates)."""
+    sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+    from bench_local_entropy import plain_franz_parisi
+
+    spec = FranzParisi(alpha=alpha, d=d)
+    sp = replica.solve(spec)
+    assert sp.success
+    x = [sp["phat"], sp["t"], sp["that"], sp["q1"], sp["qhat1"]]
+    ref = plain_franz_parisi(x, alpha, d, spec.reference.order["q"], spec.reference.order["qhat"])
+    assert sp["entropy"] == pytest.approx(ref, abs=1e-9)
 
 
 def test_gradient_is_finite_difference_of_free_entropy():

@@ -1,7 +1,7 @@
 """Simulated binary perceptrons that check the theory: random instances, exact
 enumeration (meet in the middle, N up to 34), belief propagation (Bethe entropy,
 local entropy around a reference), learning algorithms (each returns a ``SolverResult``),
-and tree committee machines (exact enumeration, Monte Carlo entropy)."""
+and tree committee machines (exact enumeration, belief propagation, Monte Carlo entropy)."""
 
 from .algorithms import ALGORITHMS, algorithm, run_algorithm
 from .committee import (
@@ -20,6 +20,7 @@ from .committee import (
     sample_committee_solutions,
 )
 from .bp import BPResult, LocalEntropyBP, bethe_entropy, local_entropy_bp, run_bp
+from .committee_bp import CommitteeBPResult, committee_bethe_entropy, run_committee_bp
 from .enumerate import count_solutions, distance_histogram, entropy_per_weight, enumerate_solutions, sample_solutions
 from ._solver_result import SolverResult
 from .annealing import replicated_simulated_annealing, simulated_annealing
@@ -37,6 +38,9 @@ __all__ = [
     "BPResult",
     "CommitteeEntropyMC",
     "CommitteeOverlap",
+    "CommitteeBPResult",
+    "committee_bethe_entropy",
+    "run_committee_bp",
     "committee_distance_histogram",
     "committee_entropy_mc",
     "committee_entropy_per_weight",

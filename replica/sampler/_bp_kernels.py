@@ -92,3 +92,16 @@ def bethe_terms(xi, u, H, kappa_eff, n):
     factor = log_ndtr((omega - kappa_eff) / np.sqrt(np.maximum(var, V_MIN))).sum()
     edge = (log_cosh(H)[None, :] - log_cosh(c)).sum(axis=0)
     return float(factor), edge
+
+
+def iterate(graph, u, H, damping, tol, max_iter):
+    """Parallel sweeps ``H, change, finite = graph.sweep(u, H, damping)`` (``u`` updated in
+    place) until the undamped change is below ``tol``, a message is not finite, or
+    ``max_iter`` sweeps.  Returns ``(H, change, finite, sweeps, converged)``."""
+    change, finite, it = math.inf, True, 0
+    while it < max_iter:
+        it += 1
+        H, change, finite = graph.sweep(u, H, damping)
+        if not finite or change < tol:
+            break
+    return H, change, finite, it, finite and change < tol

@@ -397,14 +397,7 @@ def run_bp(
     graph = _Graph(instance, h, bool(continuity), workers, block_size)
     u = _initial_messages(graph, init, rng)
 
-    H = graph.fields(u)
-    change, finite, it = math.inf, True, 0
-    while it < max_iter:
-        it += 1
-        H, change, finite = graph.sweep(u, H, damping)
-        if not finite or change < tol:
-            break
-    converged = finite and change < tol
+    H, change, finite, it, converged = _k.iterate(graph, u, graph.fields(u), damping, tol, max_iter)
     return _finish(graph, u, H, ref, gamma, converged, finite, it, change, tol, strict)
 
 
