@@ -9,7 +9,9 @@ Subcommands::
 
 ``count`` and ``histogram`` enumerate all solutions exactly (N <= 34,
 :mod:`replica.sampler.enumerate`); ``bp`` runs belief propagation
-(:mod:`replica.sampler.bp`, any N).  Every command takes ``--json``.  Bad input gives one
+(:mod:`replica.sampler.bp`, any N).  With ``--k K [--activation sign|relu]`` the three
+treat the instance as a tree committee machine with K hidden units
+(:mod:`replica.sampler.committee`, :mod:`replica.sampler.committee_bp`).  Every command takes ``--json``.  Bad input gives one
 readable line on stderr and exit code 2; ``bp`` exits with 1 when BP did not converge.
 
 Wiring: :func:`add_sample_parser` adds the ``sample`` parser to the ``replica`` command's
@@ -61,6 +63,17 @@ def _instance_options(p, *, from_file: bool) -> None:
     p.add_argument("--json", action="store_true", help="print JSON")
 
 
+def _committee_options(p) -> None:
+    p.add_argument("--k", type=_int, default=None, metavar="K",
+                   help="a tree committee machine with K hidden units (default: the perceptron)")
+    p.add_argument("--activation", choices=("sign", "relu"), default="sign",
+                   help="hidden units of the committee (with --k): sign (default; odd K and N/K) or relu (K = 2 for bp)")
+
+
+def _committee(args) -> dict:
+    return {} if args.k is None else {"committee": {"k": args.k, "activation": args.activation}}
+
+
 def add_sample_parser(subparsers) -> argparse.ArgumentParser:
     """Add the ``sample`` command (with subcommands instance, count, histogram, bp).
 
@@ -84,15 +97,19 @@ def add_sample_parser(subparsers) -> argparse.ArgumentParser:
 
     c = sub.add_parser("count", help="exact number of solutions and entropy ln(count)/N (N <= 34)")
     _instance_options(c, from_file=True)
+    _committee_options(c)
 
     h = sub.add_parser("histogram", help="exact number of solutions at each Hamming distance from a reference (N <= 34)")
     _instance_options(h, from_file=True)
+    _committee_options(h)
     h.add_argument("--reference", choices=REFERENCES_HIST, default="solution",
                    help="a uniformly sampled solution (default) or a random ±1 vector, drawn with --seed")
 
     b = sub.add_parser("bp", help="belief propagation: Bethe entropy; with --d, local entropy around a reference")
     _instance_options(b, from_file=True)
-    b.add_argument("--d", type=_float, nargs="+", metavar="D", help="distances in (0, 1/2] for the local entropy")
+    _committee_options(b)
+    b.add_argument("--d", type=_float, nargs="+", metavar="D",
+                   help="distances in (0, 1/2] for the local entropy (perceptron only)")
     b.add_argument("--reference", choices=REFERENCES_BP, default="random",
                    help="reference of the local entropy: random ±1 vector (default, drawn with --seed), "
                         "the teacher (--kind teacher), or a uniformly sampled solution (N <= 34)")
@@ -168,9 +185,14 @@ def _cmd_count(args) -> int:
     from .sampler.enumerate import count_solutions
 
     inst, origin = _instance(args)
-    count = count_solutions(inst)
+    if args.k is None:
+        count = count_solutions(inst)
+    else:
+        from .sampler.committee import count_committee_solutions
+
+        count = count_committee_solutions(inst, args.k, args.activation)
     entropy = math.log(count) / inst.n if count > 0 else None
-    out = {**_describe(inst, origin), "count": count, "entropy": entropy}
+    out = {**_describe(inst, origin), **_committee(args), "count": count, "entropy": entropy}
     rows = list(out.items())
     if count == 0:
         rows[-1] = ("entropy", "-- (no solution: ln 0 is not reported)")
@@ -227,15 +249,33 @@ def _reference(inst, kind: str, seed: int) -> np.ndarray:
         raise
 
 
+def _committee_reference(inst, args) -> np.ndarray:
+    """Random ±1 vector, or a uniformly sampled solution of the committee (exact, N <= 34)."""
+    if args.reference == "random":
+        return _random_reference(inst.n, args.seed)
+    from .sampler.committee import count_committee_solutions, sample_committee_solutions
+
+    if count_committee_solutions(inst, args.k, args.activation) == 0:
+        raise ValueError("the committee has no solution on this instance, so no solution can be the reference "
+                         "(use --reference random)")
+    return sample_committee_solutions(inst, 1, args.k, args.activation, rng=_reference_rng(args.seed))[0]
+
+
 def _cmd_histogram(args) -> int:
     from .sampler.enumerate import distance_histogram
 
     inst, origin = _instance(args)
-    ref = _reference(inst, args.reference, args.seed)
-    counts = distance_histogram(inst, ref)
+    if args.k is None:
+        ref = _reference(inst, args.reference, args.seed)
+        counts = distance_histogram(inst, ref)
+    else:
+        ref = _committee_reference(inst, args)
+        from .sampler.committee import committee_distance_histogram
+
+        counts = committee_distance_histogram(inst, ref, args.k, args.activation)
     n = inst.n
     log_counts = [math.log(int(c)) / n if c > 0 else None for c in counts]
-    out = {**_describe(inst, origin), "reference": args.reference, "reference_seed": args.seed,
+    out = {**_describe(inst, origin), **_committee(args), "reference": args.reference, "reference_seed": args.seed,
            "count": int(counts.sum()), "d": [k / n for k in range(n + 1)],
            "counts": [int(c) for c in counts], "log_counts_per_n": log_counts}
     if args.json:
@@ -255,12 +295,21 @@ def _cmd_bp(args) -> int:
 
     inst, origin = _instance(args)
     opts = dict(damping=args.damping, tol=args.tol, max_iter=args.max_iter)
+    if args.k is not None and args.d:
+        raise ValueError("--d (the local entropy by BP) is available for the perceptron only, not with --k")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # reported in the output
-        res = run_bp(inst, **opts)
-        out = {**_describe(inst, origin), "bethe_entropy": _finite_or_none(res.entropy),
-               "converged": bool(res.converged), "iterations": int(res.iterations),
-               "max_change": _finite_or_none(res.max_change), "message": res.message}
+        if args.k is None:
+            res = run_bp(inst, **opts)
+            sweeps, change = res.iterations, res.max_change
+        else:
+            from .sampler.committee_bp import run_committee_bp
+
+            res = run_committee_bp(inst, args.k, args.activation, **opts)
+            sweeps, change = res.sweeps, res.change
+        out = {**_describe(inst, origin), **_committee(args), "bethe_entropy": _finite_or_none(res.entropy),
+               "converged": bool(res.converged), "iterations": int(sweeps),
+               "max_change": _finite_or_none(change), "message": res.message}
         ok = res.converged
         if args.d:
             ref = _reference(inst, args.reference, args.seed)

@@ -157,3 +157,23 @@ def test_wiring_into_a_parent_parser(capsys):
     assert args.run is run_sample
     assert args.run(args) == 0
     assert json.loads(capsys.readouterr().out)["count"] == count_solutions(random_instance(13, 0.5, rng=0))
+
+
+def test_committee_count_histogram_and_bp(capsys):
+    """--k K [--activation]: the tree committee, same numbers as the API on the same
+    instance (exact count; histogram summing to it; Bethe entropy); one-line errors."""
+    from replica.sampler import committee_bethe_entropy, count_committee_solutions
+
+    inst = random_instance(21, 0.3, rng=4)
+    out = run_json(capsys, "count", "--n", 21, "--alpha", 0.3, "--seed", 4, "--k", 3)
+    assert out["committee"] == {"k": 3, "activation": "sign"}
+    assert out["count"] == count_committee_solutions(inst, 3, "sign")
+    hist = run_json(capsys, "histogram", "--n", 21, "--alpha", 0.3, "--seed", 4, "--k", 3)
+    assert sum(hist["counts"]) == out["count"] and hist["counts"][0] == 1  # the reference is a solution
+    big = random_instance(300, 0.3, rng=2)
+    out = run_json(capsys, "bp", "--n", 300, "--alpha", 0.3, "--seed", 2, "--k", 2, "--activation", "relu")
+    assert out["bethe_entropy"] == pytest.approx(committee_bethe_entropy(big, 2, "relu"), abs=1e-12)
+    for args, word in [(("bp", "--n", 99, "--alpha", 0.3, "--k", 3, "--d", 0.1), "perceptron only"),
+                       (("count", "--n", 28, "--alpha", 0.3, "--k", 3), "divide")]:
+        code, _, err = run(capsys, *args)
+        assert code == 2 and word in err and len(err.strip().splitlines()) == 1
