@@ -229,47 +229,50 @@ def _random_reference(n, seed) -> np.ndarray:
     return np.where(_reference_rng(seed).random(n) < 0.5, 1, -1).astype(np.int8)
 
 
-def _reference(inst, kind: str, seed: int) -> np.ndarray:
+def _reference(inst, kind: str, seed: int, k=None, activation="sign") -> np.ndarray:
+    """The reference vector: random, the teacher, or a uniformly sampled solution of the
+    perceptron (``k`` None) or of the tree committee with ``k`` units (exact, N <= 34)."""
     if kind == "random":
         return _random_reference(inst.n, seed)
     if kind == "teacher":
         if inst.teacher is None:
             raise ValueError("--reference teacher needs an instance with a teacher (--kind teacher)")
         return inst.teacher
-    from .sampler.enumerate import MAX_N, count_solutions, sample_solutions
+    if k is None:
+        from .sampler.enumerate import MAX_N, count_solutions, sample_solutions
 
+        def count():
+            return count_solutions(inst)
+
+        def sample():
+            return sample_solutions(inst, 1, rng=_reference_rng(seed))[0]
+    else:
+        from .sampler.committee import MAX_N, count_committee_solutions, sample_committee_solutions
+
+        def count():
+            return count_committee_solutions(inst, k, activation)
+
+        def sample():
+            return sample_committee_solutions(inst, 1, k, activation, rng=_reference_rng(seed))[0]
     if inst.n > MAX_N:
         raise ValueError(f"--reference solution samples by exact enumeration, which needs N <= {MAX_N}; got N = {inst.n}")
     try:
-        return sample_solutions(inst, 1, rng=_reference_rng(seed))[0]
+        return sample()
     except ValueError:
-        if count_solutions(inst) == 0:
+        if count() == 0:
             raise ValueError("the instance has no solution, so no solution can be the reference "
                              "(use --reference random)") from None
         raise
-
-
-def _committee_reference(inst, args) -> np.ndarray:
-    """Random ±1 vector, or a uniformly sampled solution of the committee (exact, N <= 34)."""
-    if args.reference == "random":
-        return _random_reference(inst.n, args.seed)
-    from .sampler.committee import count_committee_solutions, sample_committee_solutions
-
-    if count_committee_solutions(inst, args.k, args.activation) == 0:
-        raise ValueError("the committee has no solution on this instance, so no solution can be the reference "
-                         "(use --reference random)")
-    return sample_committee_solutions(inst, 1, args.k, args.activation, rng=_reference_rng(args.seed))[0]
 
 
 def _cmd_histogram(args) -> int:
     from .sampler.enumerate import distance_histogram
 
     inst, origin = _instance(args)
+    ref = _reference(inst, args.reference, args.seed, args.k, args.activation)
     if args.k is None:
-        ref = _reference(inst, args.reference, args.seed)
         counts = distance_histogram(inst, ref)
     else:
-        ref = _committee_reference(inst, args)
         from .sampler.committee import committee_distance_histogram
 
         counts = committee_distance_histogram(inst, ref, args.k, args.activation)

@@ -90,8 +90,28 @@ def bethe_terms(xi, u, H, kappa_eff, n):
     m, s = magnetisation_and_variance(c)
     _, omega, var = factor_stats(xi, m, s, n)
     factor = log_ndtr((omega - kappa_eff) / np.sqrt(np.maximum(var, V_MIN))).sum()
-    edge = (log_cosh(H)[None, :] - log_cosh(c)).sum(axis=0)
-    return float(factor), edge
+    return float(factor), edge_terms(H, c)
+
+
+def edge_terms(H, cavity):
+    """Per variable, the block's combined variable-edge Bethe terms ``sum_mu [log cosh H_i -
+    log cosh(H_i - u_{mu->i})]`` from the cavity fields ``cavity = H - u`` (module doc of
+    :mod:`replica.sampler.bp`)."""
+    return (log_cosh(H)[None, :] - log_cosh(cavity)).sum(axis=0)
+
+
+def bethe_per_weight(factor, H, edge) -> float:
+    """Bethe free entropy per weight: ``(sum_mu F_mu + sum_i [log 2cosh H_i - edge_i]) / N``
+    from the summed factor terms and the summed :func:`edge_terms`."""
+    return (factor + float(np.sum(log_cosh(H) + LOG2 - edge))) / H.shape[0]
+
+
+def damped_update(u, sl, new, damping) -> float:
+    """Write the new messages of the block ``sl`` into ``u`` (``damping`` of the old ones
+    kept) and return the block's undamped change ``max |new - old|``."""
+    change = float(np.max(np.abs(new - u[sl])))
+    u[sl] = damping * u[sl] + (1.0 - damping) * new if damping else new
+    return change
 
 
 def iterate(graph, u, H, damping, tol, max_iter):

@@ -104,7 +104,6 @@ from .instances import Instance, as_instance
 
 __all__ = ["BPResult", "LocalEntropyBP", "run_bp", "bethe_entropy", "local_entropy_bp", "kappa_effective"]
 
-LOG2 = math.log(2.0)
 _BLOCK_ELEMENTS = 1 << 16  # edges per block: temporaries fit in cache
 
 
@@ -271,11 +270,8 @@ class _Graph:
             new = _k.factor_to_variable(self.xi[sl], u[sl], H, self.kappa_eff, self.n)
             if not np.all(np.isfinite(new)):
                 return None
-            change = float(np.max(np.abs(new - u[sl])))
-            if damping:
-                new = damping * u[sl] + (1.0 - damping) * new
-            u[sl] = new
-            return change, new.sum(axis=0)
+            change = _k.damped_update(u, sl, new, damping)
+            return change, u[sl].sum(axis=0)
 
         out = self.map(block)
         if any(o is None for o in out):
@@ -293,8 +289,7 @@ class _Graph:
         edge = np.zeros(self.n)
         for o in out:
             edge += o[1]
-        variable = _k.log_cosh(H) + LOG2
-        return (factor + float(np.sum(variable - edge))) / self.n
+        return _k.bethe_per_weight(factor, H, edge)
 
 
 def _initial_messages(graph, init, rng):

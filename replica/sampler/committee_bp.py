@@ -103,12 +103,12 @@ from scipy.special import log_ndtr, logsumexp, ndtr, owens_t, roots_legendre
 
 from .._validate import choice, integer, real
 from ..solve import ConvergenceError, ConvergenceWarning
-from ._bp_kernels import U_MAX, V_MIN, iterate, log_cosh, magnetisation_and_variance
+from ._bp_kernels import (U_MAX, V_MIN, bethe_per_weight, damped_update, edge_terms, iterate,
+                          magnetisation_and_variance)
 from .committee import ACTIVATIONS, _check_instance, _machine
 
 __all__ = ["CommitteeBPResult", "run_committee_bp", "committee_bethe_entropy"]
 
-LOG2 = math.log(2.0)
 _LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 _BLOCK_ELEMENTS = 1 << 16  # edges per block of factor rows
 # Owen's T formula is used when its result is at least this fraction of its largest term
@@ -407,11 +407,8 @@ class _CommitteeGraph:
             new = self.factor_to_variable(sl, u, H)
             if not np.all(np.isfinite(new)):
                 return H, math.inf, False
-            changes.append(float(np.max(np.abs(new - u[sl]))))
-            if damping:
-                new = damping * u[sl] + (1.0 - damping) * new
-            u[sl] = new
-            H_new += new.sum(axis=0)
+            changes.append(damped_update(u, sl, new, damping))
+            H_new += u[sl].sum(axis=0)
         return H_new, max(changes, default=0.0) * math.sqrt(self.n), True
 
     def bethe(self, u, H):
@@ -423,9 +420,8 @@ class _CommitteeGraph:
             log_p = self._factor_log_p(omega, var, sl)
             factor += float(log_p.sum())
             worst = min(worst, float(log_p.min()))
-            edge += (log_cosh(H)[None, :] - log_cosh(cav)).sum(axis=0)
-        variable = log_cosh(H) + LOG2
-        return (factor + float(np.sum(variable - edge))) / self.n_total, worst
+            edge += edge_terms(H, cav)
+        return bethe_per_weight(factor, H, edge), worst
 
 
 # --- the API -------------------------------------------------------------------------------
