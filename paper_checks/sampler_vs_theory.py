@@ -9,7 +9,7 @@ uses the theory to produce the simulated numbers):
 2. **Distance histogram around typical solutions** (alpha = 0.5): one uniformly sampled
    solution per instance as reference, against the Franz–Parisi entropy S_FP(d)
    (Huang & Kabashima 2014); and, around a random ±1 reference, against the RS entropy at
-   fixed overlap with a random vector (:class:`MagnetisedGardner`, defined below).
+   fixed overlap with a random vector (:class:`replica.models.magnetised.MagnetisedGardner`).
 3. **Belief propagation** at N = 1001 and 2001: Bethe entropy against s(alpha) at
    alpha in {0.3, 0.5, 0.7}, and the BP local entropy around a random reference against
    :class:`MagnetisedGardner` at alpha = 0.5.
@@ -98,20 +98,17 @@ Phys. Rev. Lett. 115, 128101 (2015).
 from __future__ import annotations
 
 import csv
-import functools
 import math
 import os
 import sys
 import time
 import warnings
-from dataclasses import dataclass
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-import sympy as sp  # noqa: E402
 from scipy.interpolate import CubicSpline  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -119,11 +116,10 @@ from checklib import Table, figures_dir, finish, relative_shell_entropy  # noqa:
 
 import replica  # noqa: E402
 from replica import plotting  # noqa: E402
-from replica.models.perceptron import _alpha, _kappa, _q, _qhat, _z, energetic_term  # noqa: E402
+from replica.models.magnetised import MagnetisedGardner  # noqa: E402
 from replica.sampler.enumerate import count_solutions, distance_histogram, sample_solutions  # noqa: E402
 from replica.sampler.instances import random_instance  # noqa: E402
 from replica.special import binary_entropy  # noqa: E402
-from replica.symbolic import POSITIVE, REAL, UNIT, FreeEntropy, GaussE, Log2Cosh  # noqa: E402
 
 SEED = 20250601
 ALPHAS = (0.1, 0.3, 0.5, 0.7)
@@ -139,68 +135,7 @@ LE_TARGETS = (0.45, 0.4, 0.35, 0.3)  # distances of the BP local entropy (gamma 
 SIGMAS = 3.0
 
 
-# --- theory: entropy at fixed distance from a random reference ------------------------------
-
-_h = sp.Symbol("h", real=True)
-_m = sp.Symbol("m", real=True)
-
-
-@functools.lru_cache(maxsize=None)
-def magnetised_free_entropy() -> FreeEntropy:
-    """RS entropy of the binary storage problem at fixed overlap m with a random vector.
-
-    After the gauge W_i -> W_i ref_i the overlap is the magnetisation; the patterns' fields
-    still have covariance q between replicas (random patterns carry no mean), so only the
-    entropic term changes, by a field h conjugate to m::
-
-        S(m) = extr_{q, qhat, h} [ -qhat (1 - q)/2 - h m + E_z ln 2cosh(h + sqrt(qhat) z)
-                                   + alpha E_z ln H((kappa - sqrt(q) z)/sqrt(1 - q)) ]
-
-    with m = E_z tanh(h + sqrt(qhat) z), q = E_z tanh^2(...).  At m = 0 (h = 0) it is the
-    Gardner entropy; at alpha = 0 it is H2((1 - m)/2).
-    """
-    arg = _h + sp.sqrt(_qhat) * _z
-    feature = [(-_h / sp.sqrt(_qhat), 1 / sp.sqrt(_qhat))]  # kink of ln 2cosh
-    entropic = GaussE(Log2Cosh(arg), _z, feature, integrate_by_parts=True)
-    expr = -_qhat * (1 - _q) / 2 - _h * _m + entropic + energetic_term()
-    return FreeEntropy(
-        name="gardner-binary-fixed-overlap-random-reference",
-        expr=expr,
-        order=(_q, _qhat, _h),
-        params=(_alpha, _kappa, _m),
-        observables={"entropy": expr, "overlap": GaussE(sp.tanh(arg), _z, feature)},
-        domains={_q: UNIT, _qhat: POSITIVE, _h: REAL},
-    )
-
-
-@dataclass(frozen=True)
-class MagnetisedGardner:
-    """Model spec: solutions at distance d from a random ±1 reference (RS, binary weights).
-
-    Parameters
-    ----------
-    alpha : float
-        Load P/N.
-    d : float
-        Distance (1 - overlap)/2 from the reference, in (0, 1/2].
-    kappa : float
-        Margin.
-    """
-
-    alpha: float
-    d: float
-    kappa: float = 0.0
-
-    def free_entropy(self) -> FreeEntropy:
-        return magnetised_free_entropy()
-
-    def parameter_values(self):
-        return (float(self.alpha), float(self.kappa), 1.0 - 2.0 * float(self.d))
-
-    def initial_guess(self) -> dict:
-        g = replica.solve(replica.Gardner(alpha=self.alpha, kappa=self.kappa)).order
-        m = 1.0 - 2.0 * self.d
-        return {"q": max(g["q"], m * m + 1e-3), "qhat": g["qhat"], "h": math.atanh(min(m, 0.999))}
+# --- theory: entropy at fixed distance from a random reference: replica.models.magnetised
 
 
 def random_reference_curve(alpha: float, d_values) -> dict:
@@ -482,7 +417,7 @@ def analyse(data, theory, bp) -> tuple[Table, dict]:
     hist = data[HIST_ALPHA]
     for key, theory_fn, window, label, src in [
         ("solution", theory["fp"], FP_WINDOW, "Franz-Parisi", "S_FP - s, RS (Huang & Kabashima 2014)"),
-        ("random", theory["random"], RANDOM_WINDOW, "random reference", "MagnetisedGardner (RS, this script)"),
+        ("random", theory["random"], RANDOM_WINDOW, "random reference", "MagnetisedGardner (RS, replica.models.magnetised)"),
     ]:
         prof = {n: relative_profile(hist[n], n, key, theory_fn, window) for n in sizes}
         D = [prof[n]["D"] for n in sizes]
@@ -549,7 +484,7 @@ def analyse(data, theory, bp) -> tuple[Table, dict]:
     print("    absolute (no centring; spread of ln Z and of the centre included): "
           + "  ".join(f"N={n}: {m:+.5f} +- {e:.5f}" for n, (m, e) in absolute.items()))
     t.add(f"BP local entropy - RS, random ref, N={n2}", 0.0, d2, SIGMAS * math.hypot(e2, d1 - d2),
-          "MagnetisedGardner (RS, this script)")
+          "MagnetisedGardner (RS, replica.models.magnetised)")
     t.add(f"BP local entropy runs converged (of {len(le_rows)})", len(le_rows), nconv, 0.0, "")
 
     # identities of the new theory

@@ -5,6 +5,8 @@ NumPy with Gaussian quadrature (:mod:`replica.compile`, :mod:`replica.quadrature
 solved at their saddle points (:mod:`replica.solve`, :mod:`replica.sweep`).
 """
 
+from .errors import ConvergenceError, ConvergenceWarning, Reason
+from .models.base import ModelSpec
 from .models.committee import LargeKCommittee
 from .models.committee_1rsb import OneRSBCapacity, at_line, capacity_1rsb, replicon
 from .models.franz_parisi import FranzParisi, franz_parisi_curve, isolation_distance
@@ -19,8 +21,8 @@ from .models.robustness import LocalEnergy, dense_local_energy, typical_local_en
 from .models.perceptron import Capacity, Gardner, GardnerQ1Limit, capacity, rs_endpoint
 from .models.teacher_student import GibbsTeacherStudent
 from .quadrature import QuadratureOptions, gaussian_expectation, nested_expectation
-from .solve import ConvergenceError, ConvergenceWarning, SaddlePoint, solve
-from .sweep import Curve, Threshold, continuation, find_parameter, sweep
+from .solve import SaddlePoint, solve
+from .sweep import Curve, Homotopy, Threshold, continuation, find_parameter, sweep
 
 __version__ = "0.1.0"
 
@@ -33,11 +35,14 @@ __all__ = [
     "Gardner",
     "GardnerQ1Limit",
     "GibbsTeacherStudent",
+    "Homotopy",
     "LargeKCommittee",
     "LocalEnergy",
     "LocalEntropy",
+    "ModelSpec",
     "OneRSBCapacity",
     "QuadratureOptions",
+    "Reason",
     "RobustEnsemble",
     "SaddlePoint",
     "Threshold",

@@ -2,7 +2,30 @@
 
 from __future__ import annotations
 
+import enum
+
 import numpy as np
+
+
+class CoordinateKind(enum.IntEnum):
+    """How an order parameter's domain ``(a, b)`` maps to its stiff coordinate ``y``."""
+
+    LINEAR = 0
+    """``(-inf, inf)``: ``y = x``."""
+    INTERVAL = 1
+    """``(a, b)``, both finite: ``y = -ln((b - x)/(b - a))``."""
+    LOWER_BOUNDED = 2
+    """``(a, inf)``: ``y = ln(1 + x - a)``."""
+    UPPER_BOUNDED = 3
+    """``(-inf, b)``: ``y = ln(1 + b - x)``."""
+    LOG = 4
+    """``(a, inf)`` flagged ``log``: ``y = ln(x - a)``."""
+
+
+def _branches(kind):
+    """Masks of the non-linear kinds, in the order of the ``np.select`` choices below."""
+    K = CoordinateKind
+    return [kind == K.INTERVAL, kind == K.LOWER_BOUNDED, kind == K.UPPER_BOUNDED, kind == K.LOG]
 
 
 class StiffCoordinates:
@@ -24,13 +47,16 @@ class StiffCoordinates:
         self.lower, self.upper = np.asarray(lower, float), np.asarray(upper, float)
         lo, hi = np.isfinite(self.lower), np.isfinite(self.upper)
         log = np.zeros(self.lower.shape, bool) if log is None else np.asarray(log, bool)
-        self.kind = np.where(hi, np.where(lo, 1, 3), np.where(lo, np.where(log, 4, 2), 0))
+        K = CoordinateKind
+        #: CoordinateKind value (an int array) per order parameter.
+        self.kind = np.where(hi, np.where(lo, K.INTERVAL, K.UPPER_BOUNDED),
+                             np.where(lo, np.where(log, K.LOG, K.LOWER_BOUNDED), K.LINEAR))
 
     def to_y(self, x):
         a, b, k = self.lower, self.upper, self.kind
         with np.errstate(all="ignore"):
             return np.select(
-                [k == 1, k == 2, k == 3, k == 4],
+                _branches(k),
                 [-np.log((b - x) / (b - a)), np.log1p(x - a), np.log1p(b - x), np.log(x - a)],
                 default=x,
             )
@@ -39,16 +65,16 @@ class StiffCoordinates:
         """``dx/dy`` at ``x``."""
         a, b, k = self.lower, self.upper, self.kind
         with np.errstate(all="ignore"):
-            return np.select([k == 1, k == 2, k == 3, k == 4], [b - x, 1.0 + x - a, -(1.0 + b - x), x - a], default=1.0)
+            return np.select(_branches(k), [b - x, 1.0 + x - a, -(1.0 + b - x), x - a], default=1.0)
 
     def to_x(self, y):
         """``x(y)`` and ``dx/dy``."""
         a, b, k = self.lower, self.upper, self.kind
         with np.errstate(all="ignore"):
             e = np.exp(-y)
-            x = np.select([k == 1, k == 2, k == 3, k == 4],
+            x = np.select(_branches(k),
                           [b - (b - a) * e, a + np.expm1(y), b - np.expm1(y), a + 1.0 / e], default=y)
-            d = np.select([k == 1, k == 2, k == 3, k == 4],
+            d = np.select(_branches(k),
                           [(b - a) * e, 1.0 + np.expm1(y), -(1.0 + np.expm1(y)), 1.0 / e], default=1.0)
         return x, d
 

@@ -4,16 +4,21 @@ A *model spec* is any object with
 
 * ``free_entropy()`` -> :class:`~replica.symbolic.FreeEntropy` (cached by the model),
 * ``parameter_values()`` -> numbers for ``free_entropy().params``, in order,
-* ``initial_guess()`` -> dict order-parameter name -> starting value,
+* ``initial_guess()`` -> dict order-parameter name -> starting value, or an object with
+  a ``resolve()`` method that returns one (a :class:`~replica.sweep.Homotopy`),
 
-such as :class:`replica.models.perceptron.Gardner`.  :func:`solve` finds a zero of the
-gradient of the free entropy with respect to the order parameters and returns a
-:class:`SaddlePoint` that always says whether it converged, how far from a solution it
-is (undamped residual and Newton step) and how much the quadrature could be off.
+such as :class:`replica.models.perceptron.Gardner`; new theories subclass
+:class:`replica.models.base.ModelSpec`, which states this contract as a recipe.
+:func:`solve` finds a zero of the gradient of the free entropy with respect to the order
+parameters and returns a :class:`SaddlePoint` that always says whether it converged (and
+why not, as a :class:`~replica.errors.Reason`), how far from a solution it is (undamped
+residual and Newton step) and how much the quadrature could be off.
 """
 
 from __future__ import annotations
 
+import difflib
+import inspect
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -22,34 +27,52 @@ from typing import Any, Mapping
 import numpy as np
 from scipy import optimize as _opt
 
-from ._coordinates import StiffCoordinates
+from ._coordinates import CoordinateKind, StiffCoordinates
 from .compile import CompiledTheory, compiled_theory
+from .errors import ConvergenceError, ConvergenceWarning, Reason
 from .quadrature import QuadratureOptions
 
+# ConvergenceWarning and ConvergenceError live in .errors; re-exported here for code that
+# imported them from replica.solve.
 __all__ = [
     "SaddlePoint",
     "ConvergenceWarning",
     "ConvergenceError",
+    "Reason",
     "solve",
     "METHODS",
 ]
 
 METHODS = ("auto", "newton", "fixed-point", "hybr", "lm")
 
-
-class ConvergenceWarning(RuntimeWarning):
-    """A saddle point did not converge; the result carries ``success=False``."""
+_SPEC_METHODS = ("free_entropy", "parameter_values", "initial_guess")
 
 
-class ConvergenceError(RuntimeError):
-    """Raised instead of :class:`ConvergenceWarning` when ``strict=True``.
+def _require_spec(spec) -> None:
+    """TypeError naming what is missing unless ``spec`` has the model-spec methods."""
+    missing = [m for m in _SPEC_METHODS if not callable(getattr(spec, m, None))]
+    if missing:
+        raise TypeError(
+            f"{type(spec).__name__} object is not a model spec: it has no {', '.join(m + '()' for m in missing)} "
+            f"(see replica.models.base.ModelSpec)"
+        )
 
-    The partial :class:`SaddlePoint` is available as ``error.result``.
+
+def _check_solve_options(options: Mapping[str, Any], *, exclude=()) -> None:
+    """TypeError for keyword arguments that :func:`solve` would not accept.
+
+    Functions that forward ``**solve_kwargs`` call this up front, so that a misspelt
+    option fails at once with the list of valid ones, not deep inside the first solve.
+    ``exclude``: options the caller sets itself (e.g. ``init``).
     """
-
-    def __init__(self, message: str, result: "SaddlePoint"):
-        super().__init__(message)
-        self.result = result
+    accepted = [n for n, p in inspect.signature(solve).parameters.items() if p.kind is inspect.Parameter.KEYWORD_ONLY]
+    for name in options:
+        if name in exclude:
+            raise TypeError(f"solver option {name!r} cannot be passed on to solve() here")
+        if name not in accepted:
+            close = difflib.get_close_matches(name, accepted, n=1, cutoff=0.5)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise TypeError(f"unknown solver option {name!r}{hint}; solve() accepts: {', '.join(accepted)}")
 
 
 def _finite_or_none(v):
@@ -94,6 +117,14 @@ class SaddlePoint:
         The model spec that was solved.
     method : str
         The method that produced the returned point.
+    reason : Reason
+        The outcome, machine-readable: ``CONVERGED``; ``QUADRATURE_ERROR`` (converged but
+        ``quad_error > quad_tol``); ``NOT_FINITE`` (free entropy, gradient or an
+        observable not finite); ``NOT_CONVERGED``; or, for points of a curve, why the
+        branch ended there (``END_OF_BRANCH``, ``NO_RS_SOLUTION``, ``SATURATED`` ...).
+        Default: ``CONVERGED`` if ``success`` else ``NOT_CONVERGED``.
+    extra : dict
+        Model-specific additions.
     """
 
     order: Mapping[str, float]
@@ -107,7 +138,15 @@ class SaddlePoint:
     quad_error: float | None
     params: Any
     method: str
+    reason: Reason | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.reason is None:
+            reason = Reason.CONVERGED if self.success else Reason.NOT_CONVERGED
+        else:
+            reason = Reason(self.reason)  # also accepts the value string
+        object.__setattr__(self, "reason", reason)
 
     def __getitem__(self, name: str):
         """Order parameter or observable by name (``sp["q"]``, ``sp["entropy"]``)."""
@@ -133,6 +172,7 @@ class SaddlePoint:
             "observables": dict(self.observables),
             "success": self.success,
             "message": self.message,
+            "reason": self.reason.value,
             "nit": self.nit,
             "residual": self.residual,
             "step": self.step,
@@ -190,7 +230,7 @@ def _scaled(dx, x, coords: StiffCoordinates | None = None) -> float:
         return 0.0
     ref = 1.0 + np.abs(x)
     if coords is not None:
-        ref = np.where(coords.kind == 4, np.abs(x - coords.lower), ref)
+        ref = np.where(coords.kind == CoordinateKind.LOG, np.abs(x - coords.lower), ref)
     return float(np.max(np.abs(dx) / ref))
 
 
@@ -422,7 +462,8 @@ def _assess(prob: _Problem, attempt: _Attempt, tol, quad_tol, quad_check=True):
 
     ``quad_error`` is the larger of ``|phi(2n) - phi(n)|`` and the scaled Newton shift
     ``max_i |dx_i| / (1 + |x_i|)`` that the doubled-node gradient would ask for
-    (``None`` when ``quad_check`` is off).
+    (``None`` when ``quad_check`` is off).  ``reason`` is the :class:`Reason` of the
+    verdict (before the observables are looked at).
     """
     x = attempt.x
     if attempt.value_gradient is not None and attempt.value_gradient[0] is not None:
@@ -432,16 +473,19 @@ def _assess(prob: _Problem, attempt: _Attempt, tol, quad_tol, quad_check=True):
     phi2, g2 = prob.compiled.value_and_gradient(x, prob.p, prob.quad.refined()) if quad_check else (phi, None)
     if len(x) == 0:
         quad_error = abs(phi2 - phi) if quad_check else None
-        return dict(phi=phi, residual=0.0, step=0.0, quad_error=quad_error, ok=math.isfinite(phi), why="")
+        ok = math.isfinite(phi)
+        return dict(phi=phi, residual=0.0, step=0.0, quad_error=quad_error, ok=ok, why="",
+                    reason=Reason.CONVERGED if ok else Reason.NOT_FINITE)
     J = attempt.jacobian if attempt.jacobian is not None else prob.gradient_and_jacobian(x)[1]
     D = prob.coords.scale(x)
     # d phi/d ln(x - a) for log-coordinate parameters: d phi/dx itself is a difference
     # of huge cancelling terms when x -> a exponentially.
     with np.errstate(all="ignore"):
-        residual = float(np.max(np.abs(np.where(prob.coords.kind == 4, g * D, g))))
+        residual = float(np.max(np.abs(np.where(prob.coords.kind == CoordinateKind.LOG, g * D, g))))
     finite = math.isfinite(phi) and np.all(np.isfinite(g)) and np.all(np.isfinite(J))
     if not finite:
-        return dict(phi=phi, residual=residual, step=math.inf, quad_error=math.inf, ok=False, why="not finite")
+        return dict(phi=phi, residual=residual, step=math.inf, quad_error=math.inf, ok=False, why="not finite",
+                    reason=Reason.NOT_FINITE)
     dx = _newton_step(J, g, D)
     step = _scaled(dx, x, prob.coords)
     shift = _scaled(_newton_step(J, g2, D) - dx, x, prob.coords) if quad_check else 0.0
@@ -452,22 +496,28 @@ def _assess(prob: _Problem, attempt: _Attempt, tol, quad_tol, quad_check=True):
         # of the integrals to within their quadrature error (reported as quad_error).
         why = f"step {step:.1e} within the quadrature error {shift:.1e}"
     ok = why is not None
+    reason = Reason.CONVERGED if ok else Reason.NOT_CONVERGED
     if not ok:
         why = f"Newton step {step:.1e} above tol {tol:.0e}"
     if ok and quad_check and not quad_error <= quad_tol:
         ok, why = False, f"quadrature error {quad_error:.1e} above quad_tol {quad_tol:.0e}"
-    return dict(phi=phi, residual=residual, step=step, quad_error=quad_error, ok=ok, why=why)
+        reason = Reason.QUADRATURE_ERROR
+    return dict(phi=phi, residual=residual, step=step, quad_error=quad_error, ok=ok, why=why, reason=reason)
 
 
 def _initial_vector(prob: _Problem, init) -> np.ndarray:
     """The start: ``init`` where given, the spec's ``initial_guess()`` for the rest.
 
     ``initial_guess`` is only called when needed: for some models it runs a short
-    continuation (a homotopy from a point where the saddle is known).
+    continuation (a homotopy from a point where the saddle is known).  Either may be
+    an object with a ``resolve()`` method (a :class:`~replica.sweep.Homotopy`): it is
+    resolved here, by duck typing, so that this module does not import ``sweep``.
     """
     names = prob.theory.order_names
     guess: dict = {}
     if init is not None:
+        if hasattr(init, "resolve"):
+            init = init.resolve()
         if isinstance(init, SaddlePoint):
             init = init.order
         unknown = set(init) - set(names)
@@ -475,7 +525,12 @@ def _initial_vector(prob: _Problem, init) -> np.ndarray:
             raise ValueError(f"init has unknown order parameters {sorted(unknown)}; this theory has {list(names)}")
         guess.update({k: float(v) for k, v in init.items() if v is not None})
     if set(names) - set(guess):
-        guess = {**dict(prob.spec.initial_guess()), **guess}
+        start = prob.spec.initial_guess()
+        if hasattr(start, "resolve"):
+            start = start.resolve()
+        if isinstance(start, SaddlePoint):
+            start = start.order
+        guess = {**dict(start), **guess}
     return np.array([guess[n] for n in names], dtype=float)
 
 
@@ -498,8 +553,10 @@ def solve(
     ----------
     spec : model spec
         For example ``Gardner(alpha=0.5, weights="binary")``.
-    init : dict or SaddlePoint, optional
-        Starting order parameters (missing ones from ``spec.initial_guess()``).
+    init : dict or SaddlePoint or Homotopy, optional
+        Starting order parameters (missing ones from ``spec.initial_guess()``); an
+        object with a ``resolve()`` method (:class:`~replica.sweep.Homotopy`) is
+        resolved first.
     method : {"auto", "newton", "fixed-point", "hybr", "lm"}
         ``"newton"``: damped Newton with the symbolic Jacobian, staying inside the
         order parameters' domains (follows unstable branches too).
@@ -536,7 +593,18 @@ def solve(
     Returns
     -------
     SaddlePoint
+        With ``success`` and its ``reason`` (:class:`~replica.errors.Reason`).
+
+    Raises
+    ------
+    TypeError
+        If ``spec`` lacks ``free_entropy``, ``parameter_values`` or ``initial_guess``.
+    ValueError
+        For an argument out of range, or ``init`` naming unknown order parameters.
+    ConvergenceError
+        With ``strict=True``, if the point does not converge.
     """
+    _require_spec(spec)
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     if not (tol > 0):
@@ -593,7 +661,13 @@ def _result(prob: _Problem, att: _Attempt, assess: dict, attempts, strict: bool)
     obs = prob.compiled.observables(att.x, prob.p, prob.quad)
     obs = {k: _finite_or_none(v) for k, v in obs.items()}
     order = {n: _finite_or_none(v) for n, v in zip(names, att.x)}
-    success = assess["ok"] and all(v is not None for v in [*obs.values(), *order.values()])
+    not_finite = [k for k, v in [*order.items(), *obs.items()] if v is None]
+    success = assess["ok"] and not not_finite
+    reason = assess["reason"]
+    if not_finite:
+        reason = Reason.NOT_FINITE
+        if assess["ok"]:
+            assess = {**assess, "why": f"{assess['why']}, but not finite: {', '.join(not_finite)}"}
     message = f"{att.method}: {att.message}; {assess['why']}"
     if not success:
         tried = "; ".join(f"{a.method}: {a.message}" for a in attempts)
@@ -610,6 +684,7 @@ def _result(prob: _Problem, att: _Attempt, assess: dict, attempts, strict: bool)
         quad_error=_finite_or_none(assess["quad_error"]),
         params=prob.spec,
         method=att.method,
+        reason=Reason.CONVERGED if success else reason,
     )
     if not success:
         text = f"{prob.theory.name}: {message}"

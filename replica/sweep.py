@@ -9,6 +9,12 @@
   derivative comes from the envelope theorem ``d phi/d p = partial phi/partial p``.
 * :func:`sweep` solves independent specs, optionally through any executor with a
   ``map`` method (``concurrent.futures.ProcessPoolExecutor`` ...).
+* :class:`Homotopy` is a starting point found by continuation (an ``initial_guess``
+  that follows a parameter from where the saddle is easy to find).
+* :func:`bisect_property` locates where a property of the solutions stops holding.
+
+Results share one vocabulary: ``success``, ``message`` (for people) and ``reason``
+(a :class:`~replica.errors.Reason`, for code).
 """
 
 from __future__ import annotations
@@ -19,17 +25,29 @@ import io
 import json
 import math
 import warnings
+from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
 from ._coordinates import StiffCoordinates
 from .compile import compiled_theory
+from .errors import ConvergenceError, ConvergenceWarning, Reason
 from .quadrature import QuadratureOptions
-from .solve import ConvergenceError, ConvergenceWarning, SaddlePoint, solve
+from .solve import SaddlePoint, _check_solve_options, _require_spec, solve
 
-__all__ = ["Curve", "continuation", "sweep", "Threshold", "find_parameter"]
+__all__ = [
+    "Curve",
+    "continuation",
+    "sweep",
+    "Threshold",
+    "find_parameter",
+    "Homotopy",
+    "not_attempted",
+    "with_note",
+    "bisect_property",
+]
 
 
 @dataclass(frozen=True)
@@ -52,7 +70,31 @@ class Curve:
 
     @property
     def success(self) -> np.ndarray:
+        """Boolean array: which points converged."""
         return np.array([p.success for p in self.points], dtype=bool)
+
+    @property
+    def converged(self) -> tuple:
+        """The converged points, in the order of ``values``."""
+        return tuple(p for p in self.points if p.success)
+
+    def last_converged(self, default=None):
+        """Order parameters (a plain dict) of the last converged point, or ``default``.
+
+        The usual start for the next leg of a branch.
+        """
+        good = self.converged
+        return dict(good[-1].order) if good else default
+
+    @property
+    def message(self) -> str:
+        """Summary: how many points converged, and the reasons of the others."""
+        n_ok = int(self.success.sum())
+        text = f"{n_ok} of {len(self.points)} points converged"
+        failed = Counter(p.reason.value for p in self.points if not p.success)
+        if failed:
+            text += "; failed: " + ", ".join(f"{n} {r}" for r, n in failed.items())
+        return text
 
     def column(self, name: str) -> np.ma.MaskedArray:
         """Order parameter, observable or ``free_entropy`` along the curve.
@@ -87,12 +129,14 @@ class Curve:
         return names
 
     def to_records(self) -> list[dict]:
+        """One dict per point: the parameter, ``success``, every column (None where the
+        point failed), ``residual``, ``quad_error``, ``message`` and ``reason`` (its value)."""
         rows = []
         for v, p in zip(self.values, self.points):
             row = {self.param: float(v), "success": p.success}
             for name in self.columns():
                 row[name] = self._get(p, name) if p.success else None
-            row.update(residual=p.residual, quad_error=p.quad_error, message=p.message)
+            row.update(residual=p.residual, quad_error=p.quad_error, message=p.message, reason=p.reason.value)
             rows.append(row)
         return rows
 
@@ -111,10 +155,11 @@ class Curve:
         return text
 
     def to_json(self, path=None) -> str:
-        """JSON: the parameter array, one array per column (null where failed), success."""
+        """JSON: the parameter array, one array per column (null where failed), success,
+        and per point the residual, quadrature error, message and reason."""
         rows = self.to_records()
         out = {self.param: [float(v) for v in self.values], "success": [r["success"] for r in rows]}
-        for name in self.columns() + ["residual", "quad_error", "message"]:
+        for name in self.columns() + ["residual", "quad_error", "message", "reason"]:
             out[name] = [r[name] for r in rows]
         text = json.dumps(out, indent=1)
         if path is not None:
@@ -206,20 +251,31 @@ def continuation(
         When a step from the extrapolated start fails, try it once more from the last
         converged point (the extrapolation can overshoot near a turning point).
     strict : bool
-        Raise :class:`~replica.solve.ConvergenceError` at the first failed value.
+        Raise :class:`~replica.errors.ConvergenceError` at the first failed value.
     end_of_branch : callable, optional
         ``end_of_branch(good, failed)``: ``good`` the converged SaddlePoints so far (the
-        most recent last), ``failed`` the one that did not converge; returns a reason
-        string when the failure marks the end of the branch (e.g. an overlap reaching 1);
-        the remaining values are then reported as ``success=False`` with that reason,
-        and not attempted.
+        most recent last), ``failed`` the one that did not converge.  Returns None (or
+        ``""``) while the branch goes on; when the failure marks its end (e.g. an overlap
+        reaching 1) it returns why: a string (reason ``Reason.END_OF_BRANCH``) or a
+        tuple ``(Reason, str)`` (e.g. ``Reason.SATURATED``).  The failed point then gets
+        that reason and the message ``"<text> (last attempt: ...)"``; the remaining
+        values are not attempted and reported as ``success=False`` with the same reason
+        and the text as message (so callers can tell "past a gap" from "past a
+        saturation").
     **solve_kwargs
         Passed to :func:`~replica.solve.solve` (``method``, ``tol``, ``quad`` ...).
 
     Returns
     -------
     Curve
+
+    Raises
+    ------
+    TypeError
+        If ``spec`` is not a model spec, or for an option ``solve`` does not accept.
     """
+    _require_spec(spec)
+    _check_solve_options(solve_kwargs)
     values = np.asarray(values, dtype=float)
     if values.ndim != 1 or values.size == 0:
         raise ValueError("values must be a non-empty 1-d sequence")
@@ -294,13 +350,20 @@ def continuation(
             out.append(v)
         return out + [target]
 
-    ended = None  # reason, once the branch has ended
+    def branch_end(failed) -> tuple[Reason, str] | None:
+        """``end_of_branch``'s verdict on ``failed``, as ``(Reason, text)`` or None."""
+        if end_of_branch is None or not good:
+            return None
+        return _end_verdict(end_of_branch(tuple(good), failed))
+
+    ended = None  # (reason, text), once the branch has ended
     good: list[SaddlePoint] = []  # converged points (waypoints included), for end_of_branch
     for target in (float(v) for v in values):
         if ended is not None:
-            points.append(_not_attempted(_with(spec, param, target), ended))
+            points.append(not_attempted(_with(spec, param, target), ended[1], reason=ended[0]))
             continue
         result = None
+        verdict = None  # end_of_branch's verdict on the failed step that stopped the approach
         if not history:
             result = _quiet_solve(_with(spec, param, target), init, solve_kwargs)
         else:
@@ -317,7 +380,7 @@ def continuation(
                     good.append(r)
                     if not pending:
                         result = r
-                elif end_of_branch is not None and good and end_of_branch(tuple(good), r):
+                elif (verdict := branch_end(r)) is not None:
                     result = r  # the branch has ended: no point in smaller steps
                     break
                 elif failures.get(v, 0) < max_halvings and sum(failures.values()) < 4 * max_halvings:
@@ -332,11 +395,13 @@ def continuation(
         if result.success:
             if not good or good[-1] is not result:
                 good.append(result)
-        elif end_of_branch is not None and good:  # (the last good may be a waypoint)
-            reason = end_of_branch(tuple(good), result)
-            if reason:
-                ended = reason
-                result = dataclasses.replace(result, message=f"{reason} (last attempt: {result.message})")
+        else:  # (the last good may be a waypoint)
+            if verdict is None:
+                verdict = branch_end(result)
+            if verdict is not None:
+                ended = verdict
+                result = dataclasses.replace(result, message=f"{verdict[1]} (last attempt: {result.message})",
+                                             reason=verdict[0])
         if not result.success:
             if strict:
                 raise ConvergenceError(f"continuation failed at {param}={target}: {result.message}", result)
@@ -345,13 +410,57 @@ def continuation(
     return Curve(param=param, values=values, points=tuple(points))
 
 
-def _not_attempted(spec, reason: str, tried: SaddlePoint | None = None) -> SaddlePoint:
-    """A failed point past the end of a branch: no values, the reason in the message."""
+def _end_verdict(value) -> tuple[Reason, str] | None:
+    """Normalise what an ``end_of_branch`` callable returned: None, a str or (Reason, str)."""
+    if value is None:
+        return None
+    if isinstance(value, tuple):
+        reason, text = value
+        return Reason(reason), str(text)
+    if isinstance(value, str):
+        return (Reason.END_OF_BRANCH, value) if value else None
+    raise TypeError(f"end_of_branch must return None, a str or a (Reason, str) tuple, got {value!r}")
+
+
+def not_attempted(spec, message: str, *, reason: Reason = Reason.NOT_ATTEMPTED,
+                  tried: SaddlePoint | None = None) -> SaddlePoint:
+    """A failed point that was not computed (e.g. past the end of a branch).
+
+    Parameters
+    ----------
+    spec : model spec
+        The point's spec (kept as ``params``).
+    message : str
+        Why it was not computed.
+    reason : Reason
+        Machine-readable twin of ``message``; the reason of the end of the branch
+        when the point lies past it.
+    tried : SaddlePoint, optional
+        A failed attempt that led to the decision: its message is appended as
+        ``" (last attempt: ...)"`` and its ``nit`` kept.
+
+    Returns
+    -------
+    SaddlePoint
+        ``success=False``, no order parameters, observables or free entropy.
+    """
     return SaddlePoint(
         order={}, free_entropy=None, observables={}, success=False,
-        message=reason + (f" (last attempt: {tried.message})" if tried else ""),
+        message=message + (f" (last attempt: {tried.message})" if tried else ""),
         nit=tried.nit if tried else 0, residual=None, step=None, quad_error=None, params=spec, method="none",
+        reason=reason,
     )
+
+
+def _not_attempted(spec, reason_text: str, tried: SaddlePoint | None = None,
+                   reason: Reason = Reason.NOT_ATTEMPTED) -> SaddlePoint:
+    """Old name of :func:`not_attempted` (positional ``tried``); kept for the models."""
+    return not_attempted(spec, reason_text, reason=reason, tried=tried)
+
+
+def with_note(point: SaddlePoint, note: str) -> SaddlePoint:
+    """``point`` with ``"; note"`` appended to its message (reason and values kept)."""
+    return dataclasses.replace(point, message=f"{point.message}; {note}")
 
 
 def _solve_task(args):
@@ -363,8 +472,15 @@ def sweep(specs: Iterable, *, executor=None, **solve_kwargs) -> list[SaddlePoint
     """Solve independent specs (no warm starts), optionally in parallel.
 
     ``executor`` is anything with a ``map`` method; tasks are plain data (the spec and
-    the keyword arguments) and compiled functions are built in each worker.
+    the keyword arguments) and compiled functions are built in each worker.  The specs
+    and options are checked here, before any task is sent (``TypeError`` for an object
+    that is not a model spec or an option ``solve`` does not accept; ``init`` is not
+    one: every spec starts from its own ``initial_guess``).
     """
+    specs = list(specs)
+    for s in specs:
+        _require_spec(s)
+    _check_solve_options(solve_kwargs, exclude=("init",))
     tasks = [(s, solve_kwargs) for s in specs]
     mapper = executor.map if executor is not None else map
     return list(mapper(_solve_task, tasks))
@@ -387,6 +503,10 @@ class Threshold:
         quadrature error divided by its slope.
     nit : int
         Number of saddle points solved.
+    reason : Reason
+        ``CONVERGED`` on success; otherwise the saddle point's reason when the saddle
+        point failed, else ``NOT_CONVERGED`` (the search itself did not converge).
+        When not given it is derived from ``success`` and ``saddle`` by this rule.
     """
 
     param: str
@@ -396,6 +516,19 @@ class Threshold:
     message: str
     error: float
     nit: int
+    reason: Reason | None = None
+
+    def __post_init__(self):
+        if self.reason is None:
+            if self.success:
+                reason = Reason.CONVERGED
+            else:
+                failed = not getattr(self.saddle, "success", True)
+                reason = getattr(self.saddle, "reason", None) if failed else None
+                reason = reason or Reason.NOT_CONVERGED
+        else:
+            reason = Reason(self.reason)
+        object.__setattr__(self, "reason", reason)
 
 
 def find_parameter(
@@ -432,7 +565,18 @@ def find_parameter(
         Values known to enclose the root; iterates are kept inside.
     xtol : float
         Absolute tolerance on the parameter.
+    init : dict or SaddlePoint, optional
+        Start of the first saddle point.
+    **solve_kwargs
+        Passed to :func:`~replica.solve.solve` (``quad``, ``tol`` ...); unknown options
+        raise ``TypeError`` here.
+
+    Returns
+    -------
+    Threshold
     """
+    _require_spec(spec)
+    _check_solve_options(solve_kwargs)
     x = float(getattr(spec, param) if start is None else start)
     if bracket is not None:
         lo, hi = (float(b) for b in bracket)
@@ -494,3 +638,144 @@ def find_parameter(
         return Threshold(param, x, saddle, False, saddle.message, math.inf, nit)
     error = xtol + (saddle.quad_error or 0.0) / abs(slope) if slope and math.isfinite(slope) else math.inf
     return Threshold(param, x, saddle, True, f"{observable} = {target:g} at {param} = {x:.12g}", error, nit)
+
+
+@dataclass(frozen=True)
+class Homotopy:
+    """A starting point found by continuation, for ``initial_guess()`` to return.
+
+    "Start at ``spec`` with ``param = values[0]`` (where the saddle is easy to find),
+    follow ``param`` through ``values`` by :func:`continuation`, and take the last
+    converged point."  :func:`~replica.solve.solve` resolves it (by duck typing on
+    ``resolve``) only when it needs the guess.
+
+    Parameters
+    ----------
+    spec : model spec
+        The theory followed; its field ``param`` is replaced along the way.
+    param : str
+        Field of ``spec`` to vary.
+    values : sequence of float
+        The path, from the easy start to the target, in order (stored as a tuple).
+    init : dict, SaddlePoint, Homotopy or None
+        Start at ``values[0]`` (None: the spec's own ``initial_guess``); a Homotopy is
+        resolved first, so homotopies chain.
+    max_step : float or callable, optional
+        Largest step in ``param``, as in :func:`continuation`.
+    then : callable, optional
+        ``then(order) -> dict``: maps the order parameters reached to the returned
+        start (e.g. onto the order parameters of another theory).
+
+    Examples
+    --------
+    >>> from replica.models.perceptron import Gardner
+    >>> start = Homotopy(Gardner(alpha=0.1), "alpha", [0.1, 0.5, 0.9]).resolve()
+    >>> sorted(start), round(start["q"], 6)
+    (['q', 'qhat'], 0.618598)
+    """
+
+    spec: Any
+    param: str
+    values: Sequence[float]
+    init: Any = None
+    max_step: Any = None
+    then: Callable[[dict], dict] | None = None
+
+    def __post_init__(self):
+        values = np.asarray(self.values, dtype=float)
+        if values.ndim != 1 or values.size == 0:
+            raise ValueError("Homotopy values must be a non-empty 1-d sequence")
+        if not hasattr(self.spec, self.param):
+            raise ValueError(f"{type(self.spec).__name__} has no parameter {self.param!r}")
+        object.__setattr__(self, "values", tuple(float(v) for v in values))
+
+    def resolve(self) -> dict:
+        """Run the continuation (quietly) and return the start it leads to.
+
+        Returns
+        -------
+        dict
+            ``then(order)`` (or ``order``) of the last converged point; if no point
+            converged, of the resolved ``init``.
+
+        Raises
+        ------
+        ConvergenceError
+            If no point converged and there is no ``init``; ``error.result`` is the
+            :class:`Curve`.
+        """
+        init = self.init.resolve() if hasattr(self.init, "resolve") else self.init
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            curve = continuation(self.spec, self.param, self.values, init=init, max_step=self.max_step)
+        order = curve.last_converged()
+        if order is None:
+            if init is None:
+                raise ConvergenceError(
+                    f"homotopy in {self.param} from {self.values[0]:g} to {self.values[-1]:g} found no converged "
+                    f"point ({curve.points[0].message})", curve)
+            order = dict(init.order) if isinstance(init, SaddlePoint) else dict(init)
+        return self.then(order) if self.then is not None else order
+
+
+def bisect_property(predicate: Callable[[float], tuple[bool, Any]], lo: float, hi: float, *,
+                    xtol: float) -> tuple[float, float, int, Any]:
+    """Bisection for the boundary between where a property holds and where it fails.
+
+    Parameters
+    ----------
+    predicate : callable
+        ``predicate(x) -> (holds, payload)``; ``payload`` is anything the caller wants
+        back from the last value where the property held (e.g. its saddle point).
+    lo, hi : float
+        A value where the property holds and one where it fails (either may be the
+        larger).
+    xtol : float
+        The search stops when ``|hi - lo| <= xtol``.
+
+    Returns
+    -------
+    lo, hi : float
+        The final bracket: the property holds at ``lo`` and fails at ``hi``.
+    nit : int
+        Evaluations of ``predicate`` (the two ends included).
+    payload
+        The payload of ``predicate(lo)`` at the final ``lo``.
+
+    Raises
+    ------
+    ValueError
+        If the property fails at ``lo`` or holds at ``hi`` (the bracket does not
+        straddle the boundary); the payload at ``lo`` is attached as ``error.payload``.
+
+    Examples
+    --------
+    >>> lo, hi, nit, payload = bisect_property(lambda x: (x * x < 2.0, x), 1.0, 2.0, xtol=1e-6)
+    >>> round(lo, 5), nit, payload == lo
+    (1.41421, 22, True)
+    """
+    if not xtol > 0:
+        raise ValueError(f"xtol must be > 0, got {xtol!r}")
+    lo, hi = float(lo), float(hi)
+    holds, payload = predicate(lo)
+    problem = None
+    if not holds:
+        problem = f"the property does not hold at lo = {lo:g}"
+    elif predicate(hi)[0]:
+        problem = f"the property holds at hi = {hi:g}"
+    if problem is not None:
+        error = ValueError(f"{problem}: the bracket ({lo:g}, {hi:g}) does not straddle its boundary")
+        error.payload = payload
+        raise error
+    nit = 2
+    while abs(hi - lo) > xtol:
+        mid = 0.5 * (lo + hi)
+        if mid in (lo, hi):  # xtol below the float spacing: the bracket cannot shrink
+            break
+        holds, p = predicate(mid)
+        nit += 1
+        if holds:
+            lo, payload = mid, p
+        else:
+            hi = mid
+    return lo, hi, nit, payload

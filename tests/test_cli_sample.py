@@ -1,6 +1,6 @@
-"""The ``replica sample`` command (replica._cli_sample): outputs, files, exit codes, errors.
+"""The ``replica sample`` command (replica.cli.sample): outputs, files, exit codes, errors.
 
-Tested through :func:`main_sample` (the standalone entry point) and through a parser
+Tested through :func:`replica.cli.main` (the entry point) and through a parser
 built the way ``replica.cli`` wires subcommands.
 """
 
@@ -11,13 +11,14 @@ import math
 import numpy as np
 import pytest
 
-from replica._cli_sample import add_sample_parser, main_sample, run_sample
+from replica.cli import main
+from replica.cli.sample import add_sample_parser, run_sample
 from replica.sampler.enumerate import count_solutions, distance_histogram
 from replica.sampler.instances import Instance, random_instance
 
 
 def run(capsys, *args):
-    code = main_sample(["sample", *map(str, args)])
+    code = main(["sample", *map(str, args)])
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -75,7 +76,7 @@ def test_histogram_reference_is_seeded(capsys):
     b = run_json(capsys, "histogram", "--n", 15, "--alpha", 0.5, "--seed", 2)
     assert a["counts"] == b["counts"]
     # random reference: the same histogram as the enumeration module's around the same vector
-    from replica._cli_sample import _random_reference
+    from replica.cli.sample import _random_reference
 
     out = run_json(capsys, "histogram", "--n", 15, "--alpha", 0.5, "--seed", 2, "--reference", "random")
     ref = _random_reference(15, 2)

@@ -1,4 +1,4 @@
-"""The ``replica solve`` command (replica._cli_solve) and the solver registry
+"""The ``replica solve`` command (replica.cli.solve) and the solver registry
 (replica.sampler.algorithms): every algorithm by name, JSON contents, exit codes, errors."""
 
 import json

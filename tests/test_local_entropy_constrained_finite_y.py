@@ -1,7 +1,7 @@
 """Local entropy at finite y with the reference constrained to be a solution.
 
 Reference values (tests/data/constrained_finite_y.json): an independent scratch solver of
-the same equations (issue-3 notes, lecons.py: raw order parameters, Gauss-Hermite 48 x 48 on (z0, z1),
+the same equations (docs/derivations/constrained_reference.md: raw order parameters, Gauss-Hermite 48 x 48 on (z0, z1),
 trapezoid inner integrals centred on per-node maximisers, finite-difference Newton;
 gradient residual <= 5e-11 at the points used).  Agreement of S_I: <= 6e-11 for y <= 30
 (measured), ~3e-9 at y = 100; the tests use 1e-9 (y <= 30).
@@ -12,11 +12,8 @@ import math
 import numpy as np
 import pytest
 
-from replica.models.local_entropy import (
-    LocalEntropy,
-    _solution_y_from_raw,
-    solution_reference_free_entropy,
-)
+from replica.models.local_entropy import LocalEntropy, solution_reference_free_entropy
+from replica.models.local_entropy.starts import solution_y_from_raw
 from replica.solve import _Problem, solve
 
 # (alpha, d, y): (phi, S_I, raw order parameters [Q, Qhat, phat, t, that, q0, qhat0, q1, qhat1])
@@ -46,7 +43,7 @@ ROWS = {**_scratch_rows(), **SCRATCH}
 
 def _solve_at(alpha, d, y):
     phi, s_i, par = ROWS[(alpha, d, y)]
-    pt = solve(LocalEntropy(alpha, d, y, "solution"), init=_solution_y_from_raw(par, d))
+    pt = solve(LocalEntropy(alpha, d, y, "solution"), init=solution_y_from_raw(par, d))
     return pt, phi, s_i
 
 
@@ -82,7 +79,7 @@ def test_gradient_matches_finite_differences():
     spec = LocalEntropy(0.5, 0.15, 5.0, "solution")
     prob = _Problem(spec, spec.quadrature)
     names = solution_reference_free_entropy().order_names
-    x0 = np.array([_solution_y_from_raw(ROWS[(0.5, 0.15, 5.0)][2], 0.15)[k] for k in names])
+    x0 = np.array([solution_y_from_raw(ROWS[(0.5, 0.15, 5.0)][2], 0.15)[k] for k in names])
     x = x0 * np.array([1.01, 0.999, 1.01, 0.99, 1.01, 1.02, 0.98, 0.999, 0.99])  # off the saddle, inside
     assert np.all(np.isfinite(prob.value_and_gradient(x)[1]))
     _, g = prob.value_and_gradient(x)

@@ -108,16 +108,18 @@ import functools
 import math
 from dataclasses import dataclass
 
-import numpy as np
 import sympy as sp
 
 from .. import _validate
 from ..quadrature import QuadratureOptions
 from ..solve import SaddlePoint, solve
 from ..sweep import find_parameter
-from ..symbolic import POSITIVE, UNIT, FreeEntropy, GaussE, GoverH, LogH
+from ..symbolic import FreeEntropy
 from . import perceptron
-from .perceptron import WEIGHTS, Capacity
+from . import terms as T
+from .base import ModelSpec
+from .perceptron import Capacity
+from .terms import ACTIVATIONS, WEIGHTS
 
 __all__ = [
     "ACTIVATIONS",
@@ -136,17 +138,9 @@ __all__ = [
     "capacity",
 ]
 
-ACTIVATIONS = ("relu", "sign", "linear")
-
-_z = sp.Symbol("z", real=True)
-_q = sp.Symbol("q", positive=True)
-_qhat = sp.Symbol("qhat", nonnegative=True)
-_Qhat = sp.Symbol("Qhat", positive=True)
-_alpha = sp.Symbol("alpha", nonnegative=True)
-_kappa = sp.Symbol("kappa", nonnegative=True)
-
 
 # --------------------------------------------------------------------------- kernel
+# The kernels are the channels of replica.models.terms; these are their short names.
 
 
 def kernel(activation: str, q, *, normalized: bool = True):
@@ -166,114 +160,57 @@ def kernel(activation: str, q, *, normalized: bool = True):
     >>> round(float(kernel("relu", 0.5)), 12)
     0.426422342013
     """
-    _validate.choice("activation", activation, ACTIVATIONS)
-    q = np.asarray(q, dtype=float)
-    if not np.all((q >= -1) & (q <= 1)):
-        raise ValueError(f"q must be in [-1, 1], got {q!r}")
-    if activation == "linear":
-        return q + 0.0
-    if activation == "sign":
-        return 2 / np.pi * np.arcsin(q)
-    root = np.sqrt(np.maximum(1 - q * q, 0.0))
-    if not normalized:
-        return (root + q * (np.pi - np.arccos(q))) / (2 * np.pi)
-    return (root + q * (np.pi / 2 + np.arcsin(q)) - 1) / (np.pi - 1)
+    return T.channel(activation).kernel(q, normalized=normalized)
 
 
 def kernel_slope(activation: str) -> float:
     """``Q'(1)``: ``pi/(pi - 1)`` (relu), ``inf`` (sign), ``1`` (linear)."""
-    _validate.choice("activation", activation, ACTIVATIONS)
-    return {"relu": math.pi / (math.pi - 1), "sign": math.inf, "linear": 1.0}[activation]
+    return T.channel(activation).slope
 
 
 def kernel_derivative(activation: str, q):
     """``Q'(q)`` (numpy, vectorised, ``q`` in ``(-1, 1)``): ``(pi/2 + arcsin q)/(pi - 1)``
     (relu), ``(2/pi)/sqrt(1 - q^2)`` (sign), ``1`` (linear)."""
-    _validate.choice("activation", activation, ACTIVATIONS)
-    q = np.asarray(q, dtype=float)
-    if activation == "linear":
-        return np.ones_like(q)
-    if activation == "sign":
-        return 2 / np.pi / np.sqrt(1 - q * q)
-    return (np.pi / 2 + np.arcsin(q)) / (np.pi - 1)
+    return T.channel(activation).derivative(q)
 
 
-def kernel_pair(activation: str, q=_q):
-    """Sympy ``(Q(q), 1 - Q(q))``, the second in a form without cancellation at q -> 1.
+def kernel_pair(activation: str, q=None):
+    """Sympy ``(Q(q), 1 - Q(q))``, the second in a form without cancellation at q -> 1
+    (:meth:`replica.models.T.Channel.kernel_pair`; ``q`` defaults to the symbol ``q``).
 
     Every energetic term of the large-K committee is the perceptron's with each overlap
     ``q_ab`` of the hidden fields replaced by ``Q(q_ab)`` (the output fields of several
     replicas are jointly Gaussian with that covariance): the Franz–Parisi and
     local-entropy theories use this pair for it.
     """
-    _validate.choice("activation", activation, ACTIVATIONS)
-    if activation == "linear":
-        return q, 1 - q
-    if activation == "sign":
-        return 2 * sp.asin(q) / sp.pi, 2 * sp.acos(q) / sp.pi
-    root = sp.sqrt(1 - q**2)
-    Q = (root + q * (sp.pi / 2 + sp.asin(q)) - 1) / (sp.pi - 1)
-    one_minus = (sp.pi * (1 - q) + q * sp.acos(q) - root) / (sp.pi - 1)
-    return Q, one_minus
+    return T.channel(activation).kernel_pair(q)
 
 
 def kernel_expr(activation: str, q=None) -> sp.Expr:
     """Sympy expression of ``Q(q)`` (the one used in the free entropies)."""
-    _validate.choice("activation", activation, ACTIVATIONS)
-    return kernel_pair(activation, _q if q is None else q)[0]
+    return kernel_pair(activation, q)[0]
 
 
 # ------------------------------------------------------------------ free entropies
 
 
 def _check(alpha, activation, weights, kappa):
-    perceptron._check_common(alpha, weights, kappa)
+    perceptron.check_storage(alpha, weights, kappa)
     _validate.choice("activation", activation, ACTIVATIONS)
 
 
 @functools.lru_cache(maxsize=None)
 def committee_free_entropy(activation: str, weights: str) -> FreeEntropy:
-    """RS free entropy of the large-K tree committee (see the module docstring).
+    """RS free entropy of the large-K tree committee (see the module docstring): the
+    prior's entropic term plus the committee channel's energetic term.
 
     Order parameters ``q`` (and ``qhat`` for binary weights); parameters
     ``(alpha, kappa)``.  Observables: ``entropy``, ``distance = (1 - q)/2``, ``Q`` (the
     output overlap ``Q(q)``), and for spherical weights ``qhat`` (the conjugate of ``q``).
     """
-    _validate.choice("activation", activation, ACTIVATIONS)
-    _validate.choice("weights", weights, WEIGHTS)
-    Q, one_minus_Q = kernel_pair(activation)
-    dQ = sp.diff(Q, _q)
-    u = (_kappa - sp.sqrt(Q) * _z) / sp.sqrt(one_minus_Q)
-    feature = (_kappa / sp.sqrt(Q), sp.sqrt(one_minus_Q / Q))
-    energetic = _alpha * GaussE(LogH(u), _z, [feature], integrate_by_parts=True)
-    gh2 = GaussE(GoverH(u) ** 2, _z, [feature])
-    name = f"committee-{activation}-{weights}"
-    expr = perceptron.entropic_term(weights) + energetic
-    if weights == "binary":
-        fixed_point = {
-            _q: GaussE(sp.tanh(sp.sqrt(_qhat) * _z) ** 2, _z, perceptron.ENTROPIC_FEATURE),
-            _qhat: _alpha * dQ / one_minus_Q * gh2,
-        }
-        return FreeEntropy(
-            name=name, expr=expr, order=(_q, _qhat), params=(_alpha, _kappa),
-            observables={"entropy": expr, "distance": (1 - _q) / 2, "Q": Q},
-            fixed_point=fixed_point, domains={_q: UNIT, _qhat: POSITIVE},
-        )
-    ratio = _alpha * dQ * gh2 * (1 - _q) / one_minus_Q
-    return FreeEntropy(
-        name=name, expr=expr, order=(_q,), params=(_alpha, _kappa),
-        observables={"entropy": expr, "distance": (1 - _q) / 2, "Q": Q,
-                     "qhat": _alpha * dQ * gh2 / one_minus_Q},
-        fixed_point={_q: ratio / (1 + ratio)}, domains={_q: UNIT},
-    )
-
-
-def _branch_end(activation: str, weights: str, kappa: float) -> float:
-    """Closed-form load where the RS branch reaches ``q = 1`` (``inf`` for sign).
-
-    ``Q'(1) / int_{-kappa}^inf Dt (t + kappa)^2`` (spherical), times ``2/pi`` (binary).
-    """
-    return perceptron._branch_end(weights, kappa) * kernel_slope(activation)
+    channel = T.channel(activation)
+    return T.storage_free_entropy(T.prior(weights), channel.energetic(), channel.conjugate(),
+                                      f"committee-{activation}-{weights}", observables={"Q": channel.kernel_pair()[0]})
 
 
 def storage_spec(alpha: float, activation: str = "linear", weights: str = "binary", kappa: float = 0.0):
@@ -292,21 +229,8 @@ def typical_saddle(alpha: float, kappa: float = 0.0, activation: str = "linear")
     return solve(storage_spec(alpha, activation, "binary", kappa), strict=True)
 
 
-def rs_q_guess(alpha: float, end: float) -> float:
-    """Overlap along the large-K RS branch ending at load ``end`` (initial guesses only).
-
-    Finite ``end``: the perceptron's interpolation (:func:`~replica.models.perceptron.branch_q`).
-    ``end = inf`` (sign): q grows like the perceptron's at small load (``Q ~ (2/pi) q``) and
-    ``1 - q ~ 128/(pi alpha)^2`` at large load (balance of ``1/(2 eps)`` against the
-    ``eps^{-1/2}`` energetic term).
-    """
-    if math.isfinite(end):
-        return perceptron.branch_q(alpha, end)
-    return min(alpha / (2 + alpha), 1 - 128 / (math.pi * (4 + alpha)) ** 2)
-
-
 @dataclass(frozen=True)
-class _CommitteeParameters:
+class _CommitteeParameters(ModelSpec):
     """The parameters (checked) shared by the committee theories."""
 
     alpha: float
@@ -316,9 +240,6 @@ class _CommitteeParameters:
 
     def __post_init__(self):
         _check(self.alpha, self.activation, self.weights, self.kappa)
-
-    def parameter_values(self):
-        return (float(self.alpha), float(self.kappa))
 
 
 @dataclass(frozen=True)
@@ -351,8 +272,8 @@ class LargeKCommittee(_CommitteeParameters):
         return committee_free_entropy(self.activation, self.weights)
 
     def initial_guess(self) -> dict:
-        q0 = rs_q_guess(self.alpha, _branch_end(self.activation, self.weights, self.kappa))
-        return perceptron.guess_from_q(min(max(q0, 1e-3), 0.995), self.weights)
+        q0 = T.branch_q(self.alpha, T.rs_branch_end(self.weights, self.activation, self.kappa))
+        return T.guess_from_q(min(max(q0, 1e-3), 0.995), self.weights)
 
 
 @functools.lru_cache(maxsize=None)
@@ -363,10 +284,8 @@ def committee_q1_limit_free_entropy(activation: str, weights: str) -> FreeEntrop
     ``-Qhat/2 + sqrt(Qhat) E|z| - alpha E[(kappa - z)_+^2] / (2 Q'(1))`` (binary).
     For sign, ``Q'(1) = inf`` and the energetic part drops out of the coefficient.
     """
-    _validate.choice("activation", activation, ACTIVATIONS)
-    slope = kernel_slope(activation)
-    inverse = sp.S.Zero if math.isinf(slope) else {"relu": (sp.pi - 1) / sp.pi, "linear": sp.S.One}[activation]
-    return perceptron.q1_limit_free_entropy(weights, inverse, f"committee-q1-{activation}-{weights}")
+    return T.q1_limit_free_entropy(T.prior(weights), T.channel(activation).q1_energetic(),
+                                       f"committee-q1-{activation}-{weights}")
 
 
 @dataclass(frozen=True)
@@ -404,13 +323,6 @@ class CommitteeCapacity(Capacity):
         return {"activation": self.activation, **super().to_dict()}
 
 
-def _from_threshold(t, activation, weights, kappa, criterion) -> CommitteeCapacity:
-    return CommitteeCapacity(
-        alpha_c=t.value, weights=weights, kappa=kappa, criterion=criterion, error=t.error,
-        success=t.success, message=t.message, saddle=t.saddle, activation=activation,
-    )
-
-
 def rs_endpoint(activation: str = "relu", weights: str = "spherical", kappa: float = 0.0, *,
                 quad: QuadratureOptions | None = None) -> CommitteeCapacity:
     """Load where the RS branch reaches ``q = 1`` (the ``q -> 1`` limit theory).
@@ -430,7 +342,8 @@ def rs_endpoint(activation: str = "relu", weights: str = "spherical", kappa: flo
         )
     spec = LargeKCommitteeQ1Limit(alpha=1.0, activation=activation, weights=weights, kappa=kappa)
     t = find_parameter(spec, "alpha", observable="free_entropy", target=0.0, quad=quad)
-    return _from_threshold(t, activation, weights, kappa, "q -> 1")
+    return CommitteeCapacity.from_threshold(t, weights=weights, kappa=kappa, criterion="q -> 1",
+                                            activation=activation)
 
 
 def capacity(activation: str = "relu", weights: str = "spherical", kappa: float = 0.0, *,
@@ -449,7 +362,8 @@ def capacity(activation: str = "relu", weights: str = "spherical", kappa: float 
     hi = min(end.alpha_c, 1.0) if end.success else 1.0
     spec = LargeKCommittee(alpha=0.6 * hi, activation=activation, weights="binary", kappa=kappa)
     t = find_parameter(spec, "alpha", observable="free_entropy", target=0.0, bracket=(1e-6, hi), quad=quad)
-    return _from_threshold(t, activation, weights, kappa, "entropy = 0")
+    return CommitteeCapacity.from_threshold(t, weights=weights, kappa=kappa, criterion="entropy = 0",
+                                            activation=activation)
 
 
 def entropy(alpha: float, activation: str = "relu", weights: str = "spherical", kappa: float = 0.0,

@@ -154,7 +154,9 @@ from ..quadrature import QuadratureOptions
 from ..solve import SaddlePoint, solve
 from ..sweep import find_parameter
 from ..symbolic import LOG_POSITIVE, UNIT, FreeEntropy, GaussE, GoverH, LogAddExp, LogGaussE, LogH, Relu
-from .committee import ACTIVATIONS, LargeKCommittee, kernel_pair, kernel_slope, rs_q_guess
+from . import terms as T
+from .base import ModelSpec
+from .committee import ACTIVATIONS, LargeKCommittee, kernel_pair, kernel_slope
 
 __all__ = [
     "stability_free_entropy",
@@ -170,16 +172,7 @@ __all__ = [
     "rs_capacity",
 ]
 
-_z = sp.Symbol("z", real=True)
-_z0 = sp.Symbol("z0", real=True)
-_z1 = sp.Symbol("z1", real=True)
-_q = sp.Symbol("q", positive=True)
-_q0 = sp.Symbol("q0", positive=True)
-_mu = sp.Symbol("mu", positive=True)
-_alpha = sp.Symbol("alpha", nonnegative=True)
-_kappa = sp.Symbol("kappa", real=True)  # any sign here (negative perceptron)
-
-_SLOPE_EXPR = {"relu": sp.pi / (sp.pi - 1), "linear": sp.S.One}
+_mu = T.symbol("mu", "positive")  # the 1RSB Parisi parameter, rescaled (module docstring)
 
 
 def _check(alpha, activation, kappa):
@@ -188,15 +181,10 @@ def _check(alpha, activation, kappa):
     _validate.real("kappa", kappa)
 
 
-def _moment(kappa: float) -> float:
-    """``int_{-kappa}^inf Dt (t + kappa)^2 = (1 + kappa^2) H(-kappa) + kappa G(kappa)``."""
-    return (1 + kappa**2) * float(_sc.ndtr(kappa)) + kappa * math.exp(-kappa**2 / 2) / math.sqrt(2 * math.pi)
-
-
 def rs_capacity(activation: str = "relu", kappa: float = 0.0) -> float:
     """Closed-form RS capacity ``Q'(1) / int_{-kappa}^inf Dt (t+kappa)^2`` (inf for sign)."""
     _check(1.0, activation, kappa)
-    return kernel_slope(activation) / _moment(kappa)
+    return kernel_slope(activation) / T.margin_moment(kappa)
 
 
 # ------------------------------------------------------------------ 1. RS + replicon
@@ -212,29 +200,29 @@ def stability_free_entropy(activation: str) -> FreeEntropy:
     ``replicon_qsecond`` (the ``Q''`` term), ``Q``, ``entropy``.
     """
     _validate.choice("activation", activation, ACTIVATIONS)
-    Q, one_minus_Q = kernel_pair(activation, _q)
-    dQ = sp.diff(Q, _q)
-    d2Q = sp.diff(Q, _q, 2)
-    u = (_kappa - sp.sqrt(Q) * _z) / sp.sqrt(one_minus_Q)
-    feature = [(_kappa / sp.sqrt(Q), sp.sqrt(one_minus_Q / Q))]
+    Q, one_minus_Q = kernel_pair(activation, T.q)
+    dQ = sp.diff(Q, T.q)
+    d2Q = sp.diff(Q, T.q, 2)
+    u = (T.kappa - sp.sqrt(Q) * T.z) / sp.sqrt(one_minus_Q)
+    feature = [(T.kappa / sp.sqrt(Q), sp.sqrt(one_minus_Q / Q))]
     gh = GoverH(u)
-    gh2 = GaussE(gh**2, _z, feature)
-    curv2 = GaussE((gh * (gh - u)) ** 2, _z, feature)
-    expr = sp.log(1 - _q) / 2 + _q / (2 * (1 - _q)) + _alpha * GaussE(LogH(u), _z, feature, integrate_by_parts=True)
-    t_prime = _alpha * (1 - _q) ** 2 * dQ**2 * curv2 / one_minus_Q**2
-    t_second = _alpha * (1 - _q) ** 2 * d2Q * gh2 / one_minus_Q
-    ratio = _alpha * dQ * gh2 * (1 - _q) / one_minus_Q
+    gh2 = GaussE(gh**2, T.z, feature)
+    curv2 = GaussE((gh * (gh - u)) ** 2, T.z, feature)
+    expr = sp.log(1 - T.q) / 2 + T.q / (2 * (1 - T.q)) + T.alpha * GaussE(LogH(u), T.z, feature, integrate_by_parts=True)
+    t_prime = T.alpha * (1 - T.q) ** 2 * dQ**2 * curv2 / one_minus_Q**2
+    t_second = T.alpha * (1 - T.q) ** 2 * d2Q * gh2 / one_minus_Q
+    ratio = T.alpha * dQ * gh2 * (1 - T.q) / one_minus_Q
     return FreeEntropy(
         name=f"committee-rs-stability-{activation}",
-        expr=expr, order=(_q,), params=(_alpha, _kappa),
+        expr=expr, order=(T.q,), params=(T.alpha, T.kappa),
         observables={"entropy": expr, "Q": Q, "replicon": 1 - t_prime - t_second,
                      "replicon_qprime": t_prime, "replicon_qsecond": t_second},
-        fixed_point={_q: ratio / (1 + ratio)}, domains={_q: UNIT},
+        fixed_point={T.q: ratio / (1 + ratio)}, domains={T.q: UNIT},
     )
 
 
 @dataclass(frozen=True)
-class SphericalCommitteeRS:
+class SphericalCommitteeRS(ModelSpec):
     """RS large-K committee, spherical weights, any real margin, with the replicon.
 
     Same saddle point as ``LargeKCommittee(weights="spherical")`` (which requires
@@ -251,11 +239,8 @@ class SphericalCommitteeRS:
     def free_entropy(self) -> FreeEntropy:
         return stability_free_entropy(self.activation)
 
-    def parameter_values(self):
-        return (float(self.alpha), float(self.kappa))
-
     def initial_guess(self) -> dict:
-        q0 = rs_q_guess(self.alpha, rs_capacity(self.activation, self.kappa))
+        q0 = T.branch_q(self.alpha, rs_capacity(self.activation, self.kappa))
         return {"q": min(max(q0, 1e-3), 0.995)}
 
 
@@ -346,7 +331,7 @@ def replicon_at_capacity(activation: str, kappa: float) -> float:
     _check(1.0, activation, kappa)
     if activation != "linear":
         return -math.inf
-    return 1 - float(_sc.ndtr(kappa)) / _moment(kappa)
+    return 1 - float(_sc.ndtr(kappa)) / T.margin_moment(kappa)
 
 
 @dataclass(frozen=True)
@@ -439,8 +424,8 @@ class HalfSquarePlus(sp.Function):
 
 
 def _entropic_coefficient():
-    nu = _mu * (1 - _q0)
-    return (sp.log(1 + nu) / _mu + _q0 / (1 + nu)) / 2
+    nu = _mu * (1 - T.q0)
+    return (sp.log(1 + nu) / _mu + T.q0 / (1 + nu)) / 2
 
 
 @functools.lru_cache(maxsize=None)
@@ -455,33 +440,33 @@ def q1_limit_1rsb_free_entropy(activation: str, form: str = "closed") -> FreeEnt
     """
     _validate.choice("activation", activation, ("relu", "linear"))
     _validate.choice("form", form, ("closed", "nested"))
-    Q0, one_minus_Q0 = kernel_pair(activation, _q0)
-    a = _mu / _SLOPE_EXPR[activation]
+    Q0, one_minus_Q0 = kernel_pair(activation, T.q0)
+    a = _mu * T.channel(activation).inverse_slope
     c = sp.sqrt(one_minus_Q0)
     b = sp.sqrt(Q0)
     s = sp.sqrt(1 + a * one_minus_Q0)
-    center, width = _kappa / b, c / b
+    center, width = T.kappa / b, c / b
     outer_features = [(center, width), (center, width * s), (center, width / s)]
     if form == "closed":
-        t = _kappa - b * _z0
+        t = T.kappa - b * T.z0
         inner = LogAddExp(LogH(t / c), -a * t**2 / (2 * s**2) - sp.log(s) + LogH(-t / (c * s)))
     else:
-        t = _kappa - b * _z0
-        inner = LogGaussE(-a * HalfSquarePlus(t - c * _z1), _z1,
+        t = T.kappa - b * T.z0
+        inner = LogGaussE(-a * HalfSquarePlus(t - c * T.z1), T.z1,
                           [(t / c, 0), (a * c * t / s**2, 1 / s), (t / c, 1 / (c * sp.sqrt(a)))])
-    energetic = _alpha / _mu * GaussE(inner, _z0, outer_features)
+    energetic = T.alpha / _mu * GaussE(inner, T.z0, outer_features)
     entropic = _entropic_coefficient()
     expr = entropic + energetic
     return FreeEntropy(
         name=f"committee-1rsb-q1-{activation}-{form}",
-        expr=expr, order=(_q0, _mu), params=(_alpha, _kappa),
+        expr=expr, order=(T.q0, _mu), params=(T.alpha, T.kappa),
         observables={"coefficient": expr, "entropic": entropic, "energetic": energetic, "Q0": Q0},
-        domains={_q0: UNIT, _mu: LOG_POSITIVE},
+        domains={T.q0: UNIT, _mu: LOG_POSITIVE},
     )
 
 
 @dataclass(frozen=True)
-class OneRSBQ1Limit:
+class OneRSBQ1Limit(ModelSpec):
     """The ``q1 -> 1``, ``m = mu (1 - q1)`` limit of the 1RSB spherical large-K committee.
 
     Its free entropy is the coefficient ``C(q0, mu)`` of ``1/(1 - q1)``; a stationary
@@ -504,9 +489,6 @@ class OneRSBQ1Limit:
     def free_entropy(self) -> FreeEntropy:
         return q1_limit_1rsb_free_entropy(self.activation, self.form)
 
-    def parameter_values(self):
-        return (float(self.alpha), float(self.kappa))
-
     def initial_guess(self) -> dict:
         return grid_minimum(self)[1]
 
@@ -528,7 +510,7 @@ def grid_minimum(spec: OneRSBQ1Limit, quad: QuadratureOptions | None = None):
         phi, _ = ct.value_and_gradient(x, spec.parameter_values(), quad or QuadratureOptions())
     phi = np.where(np.isfinite(phi), phi, np.inf)
     k = int(np.argmin(phi))
-    c_rs = 0.5 - spec.alpha * _moment(spec.kappa) / (2 * kernel_slope(spec.activation))
+    c_rs = 0.5 - spec.alpha * T.margin_moment(spec.kappa) / (2 * kernel_slope(spec.activation))
     return float(phi[k]), {"q0": float(x[k, 0]), "mu": float(x[k, 1])}, c_rs
 
 

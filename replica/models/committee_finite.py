@@ -22,7 +22,7 @@ Free entropy (RS, all units equivalent)
 ---------------------------------------
 Per-unit overlap ``q`` of two solutions (and its conjugate ``qhat`` for binary
 weights).  The weight-space part is the perceptron's
-(:func:`~replica.models.perceptron.entropic_term`: each unit's ``N/K`` weights carry
+(:meth:`~replica.models.terms.Prior.entropic`: each unit's ``N/K`` weights carry
 overlap ``q``, the ``K`` units give ``N`` times the per-weight term).  Given the replica-
 symmetric cavity means ``m_l = sqrt(q) z_l`` and variances ``s^2 = 1 - q`` of the unit
 fields (``lambda_l = m_l + s x_l``, ``z_l, x_l`` iid standard normal), the energetic
@@ -90,7 +90,7 @@ correct configuration):
 The free entropy then behaves as ``[1/2 - alpha E c / 2] / eps`` (spherical) or
 ``[-Qhat/2 + sqrt(Qhat) E|z| - alpha E c / 2] / eps`` (binary, ``qhat = Qhat/eps^2``), the
 perceptron's with ``E (z)_-^2 = 1/2`` replaced by ``E c``
-(:func:`~replica.models.perceptron.q1_limit_free_entropy` with the scale ``2 E c``):
+(:func:`~replica.models.terms.q1_limit_free_entropy` with :func:`~replica.models.terms.q1_energetic` at the scale ``2 E c``):
 spherical ``alpha_c = 1/E c`` (2 for the perceptron, ``4/3`` for relu ``K = 2``);
 binary, the end of the RS branch ``alpha = 2/(pi E c)`` (not the capacity).
 
@@ -108,6 +108,7 @@ above were derived here, in the package's conventions.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from dataclasses import dataclass
@@ -118,10 +119,11 @@ from .. import _validate
 from ..quadrature import QuadratureOptions
 from ..solve import SaddlePoint, solve
 from ..sweep import find_parameter
-from ..symbolic import POSITIVE, UNIT, FreeEntropy, GaussE, LogAddExp, LogGaussE, LogH
-from . import perceptron
+from ..symbolic import FreeEntropy, GaussE, LogAddExp, LogGaussE, LogH
+from . import terms as T
+from .base import ModelSpec
 from .committee import CommitteeCapacity
-from .perceptron import WEIGHTS
+from .terms import WEIGHTS
 
 __all__ = [
     "ACTIVATIONS",
@@ -152,15 +154,6 @@ QUAD = QuadratureOptions(
     n_hermite=80, n_panel=8, base_panels=12, half_width=14.0,
     feature_offsets=(0.0, 0.5, 1.0, 2.0, 4.0, 8.0), bridge_points=2, smooth_width=1.0,
 )
-
-_z = sp.Symbol("z", real=True)
-_z1, _z2, _z3 = sp.symbols("z1 z2 z3", real=True)
-_w = sp.Symbol("w", real=True)
-_q = sp.Symbol("q", positive=True)
-_qhat = sp.Symbol("qhat", nonnegative=True)
-_Qhat = sp.Symbol("Qhat", positive=True)
-_alpha = sp.Symbol("alpha", nonnegative=True)
-_kappa = sp.Symbol("kappa", nonnegative=True)
 
 # Mean cost E c(z) of the q -> 1 limit (module docstring): E ln P_K ~ -E c / (2 (1 - q)).
 _EC = {
@@ -264,46 +257,46 @@ def mean_q1_cost(activation: str, k: int) -> float:
 
 def _energetic(activation: str, k: int):
     """``alpha E_z ln P_K`` (sympy), the nested expectations with their features."""
-    r = sp.sqrt(_q) / sp.sqrt(1 - _q)
+    r = sp.sqrt(T.q) / sp.sqrt(1 - T.q)
     if activation == "sign" and k == 1:
         # Exactly the perceptron's term at kappa = 0 (same expression, same features).
-        u = (0 - sp.sqrt(_q) * _z) / sp.sqrt(1 - _q)
-        return _alpha * GaussE(LogH(u), _z, [(0, sp.sqrt((1 - _q) / _q))], integrate_by_parts=True)
+        u = (0 - sp.sqrt(T.q) * T.z) / sp.sqrt(1 - T.q)
+        return T.alpha * GaussE(LogH(u), T.z, [(0, sp.sqrt((1 - T.q) / T.q))], integrate_by_parts=True)
     # Scale of the features in z: the unit fields' means sqrt(q) z_l reach the noise
     # sqrt(1 - q) at |z_l| ~ 1/r; ln P_K turns from quadratic to flat over that range
     # *analytically* (no kink), which Gauss–Hermite resolves down to 1/r ~ 0.5
     # (checked against independent quadratures to 1e-13 at q = 0.75 (relu) and
     # q = 0.8 (sign)): declared as 2/r, so that with smooth_width = 1 the rule stays
     # Gauss–Hermite up to q = 0.8 and turns composite (breakpoints every 1/r) above.
-    width = 2 * sp.sqrt((1 - _q) / _q)
+    width = 2 * sp.sqrt((1 - T.q) / T.q)
     if activation == "sign":
         # ln P3 = ln[p1 p2 + p3 (p1 (1 - p2) + (1 - p1) p2)] in log space (a sum of
         # positive terms, no underflow in the tails): ln p_l = ln H(-r z_l),
         # ln(1 - p_l) = ln H(r z_l).
-        lp = [LogH(-r * v) for v in (_z1, _z2, _z3)]  # vote +1
-        lm = [LogH(r * v) for v in (_z1, _z2, _z3)]  # vote -1
+        lp = [LogH(-r * v) for v in (T.z1, T.z2, T.z3)]  # vote +1
+        lm = [LogH(r * v) for v in (T.z1, T.z2, T.z3)]  # vote -1
         lnP3 = LogAddExp(lp[0] + lp[1], lp[2] + LogAddExp(lp[0] + lm[1], lm[0] + lp[1]))
         # Features: the unit's own step at z_l = 0, and the soft kinks where the cheapest
         # pair of units to flip changes (z_l = z_m for negative fields; width
         # ~ (1 - q)/(q |z|), resolved by the breakpoints at z_m + width * offsets).
-        inner = GaussE(lnP3, _z3, [(0, width), (_z1, width), (_z2, width)])
-        return _alpha * GaussE(GaussE(inner, _z2, [(0, width), (_z1, width)]), _z1, [(0, width)])
+        inner = GaussE(lnP3, T.z3, [(0, width), (T.z1, width), (T.z2, width)])
+        return T.alpha * GaussE(GaussE(inner, T.z2, [(0, width), (T.z1, width)]), T.z1, [(0, width)])
     # relu, K = 2: smooth bivariate-normal representation, rho = 1/sqrt(2).
     rho = 1 / sp.sqrt(2)
     c, d = sp.sqrt(rho), sp.sqrt(1 - rho)
-    a = r * _z1
-    b = r * (_z1 - _z2) / sp.sqrt(2)
-    exponent = LogH((c * _w - a) / d) + LogH((c * _w - b) / d)
+    a = r * T.z1
+    b = r * (T.z1 - T.z2) / sp.sqrt(2)
+    exponent = LogH((c * T.w - a) / d) + LogH((c * T.w - b) / d)
     # Features of the tilted integrand: the two steps (at a/c, b/c, width d/c = 0.64)
     # and where its mass sits when P is small (w ~ c a, c b, width d = 0.54).  The
     # integrand is analytic on that fixed scale: declared twice as wide, so that the
     # rule is Gauss–Hermite (80 nodes reach |w| ~ 18, enough for q <~ 0.85; checked
     # against an independent quadrature of the Theta form to 1e-14 at q = 0.75).
-    lnP = LogGaussE(exponent, _w, [(a / c, 2 * d / c), (b / c, 2 * d / c), (c * a, 2 * d), (c * b, 2 * d)])
+    lnP = LogGaussE(exponent, T.w, [(a / c, 2 * d / c), (b / c, 2 * d / c), (c * a, 2 * d), (c * b, 2 * d)])
     # ln P(z1, z2): the cheapest correction changes regime at z2 = 0, z2 = -z1 (z1 < 0)
     # and z2 = z1 (z1 > 0) (the squared distance to the cone {y1 > 0, y1 > y2}).
-    inner = GaussE(lnP, _z2, [(0, width), (_z1, width), (-_z1, width)])
-    return _alpha * GaussE(inner, _z1, [(0, width)])
+    inner = GaussE(lnP, T.z2, [(0, width), (T.z1, width), (-T.z1, width)])
+    return T.alpha * GaussE(inner, T.z1, [(0, width)])
 
 
 @functools.lru_cache(maxsize=None)
@@ -320,29 +313,11 @@ def finite_committee_free_entropy(activation: str, k: int, weights: str) -> Free
     ch. 12; the entropic term from Gardner (1988) / Gardner and Derrida (1988).
     """
     _check_k(activation, k)
-    _validate.choice("weights", weights, WEIGHTS)
     energetic = _energetic(activation, k)
     # d(energetic)/dq = -qhat/2 at the saddle point (both weight types).
-    conj = -2 * sp.diff(energetic, _q)
-    expr = perceptron.entropic_term(weights) + energetic
-    name = f"committee-finite-{activation}-K{k}-{weights}"
-    if weights == "binary":
-        fixed_point = {
-            _q: GaussE(sp.tanh(sp.sqrt(_qhat) * _z) ** 2, _z, perceptron.ENTROPIC_FEATURE),
-            _qhat: conj,
-        }
-        return FreeEntropy(
-            name=name, expr=expr, order=(_q, _qhat), params=(_alpha,),
-            observables={"entropy": expr, "distance": (1 - _q) / 2},
-            fixed_point=fixed_point, domains={_q: UNIT, _qhat: POSITIVE},
-        )
-    # spherical: q / (1 - q)^2 = qhat  <=>  q = R / (1 + R), R = qhat (1 - q)
-    ratio = conj * (1 - _q)
-    return FreeEntropy(
-        name=name, expr=expr, order=(_q,), params=(_alpha,),
-        observables={"entropy": expr, "distance": (1 - _q) / 2, "qhat": conj},
-        fixed_point={_q: ratio / (1 + ratio)}, domains={_q: UNIT},
-    )
+    conjugate = -2 * sp.diff(energetic, T.q)
+    return T.storage_free_entropy(T.prior(weights), energetic, conjugate,
+                                      f"committee-finite-{activation}-K{k}-{weights}", params=(T.alpha,))
 
 
 @functools.lru_cache(maxsize=None)
@@ -354,18 +329,18 @@ def finite_committee_q1_limit_free_entropy(activation: str, k: int, weights: str
     the perceptron's coefficient with the energetic part scaled by ``2 E c``.
     """
     _check_k(activation, k)
-    theory = perceptron.q1_limit_free_entropy(weights, 2 * _EC[(activation, k)],
-                                              f"committee-finite-q1-{activation}-K{k}-{weights}")
+    theory = T.q1_limit_free_entropy(T.prior(weights), T.q1_energetic(2 * _EC[(activation, k)]),
+                                         f"committee-finite-q1-{activation}-K{k}-{weights}")
     # kappa = 0: drop it from the parameters.
-    sub = {_kappa: 0}
+    sub = {T.kappa: 0}
     return FreeEntropy(
-        name=theory.name, expr=theory.expr.xreplace(sub), order=theory.order, params=(_alpha,),
+        name=theory.name, expr=theory.expr.xreplace(sub), order=theory.order, params=(T.alpha,),
         observables={n: e.xreplace(sub) for n, e in theory.observables.items()}, domains=theory.domains,
     )
 
 
 @dataclass(frozen=True)
-class _FiniteParameters:
+class _FiniteParameters(ModelSpec):
     alpha: float
     k: int = 3
     activation: str = "sign"
@@ -374,9 +349,6 @@ class _FiniteParameters:
 
     def __post_init__(self):
         _check(self.alpha, self.k, self.activation, self.weights, self.kappa)
-
-    def parameter_values(self):
-        return (float(self.alpha),)
 
 
 def _branch_end(activation, k, weights) -> float:
@@ -433,8 +405,8 @@ class FiniteKCommittee(_FiniteParameters):
         return finite_committee_free_entropy(self.activation, self.k, self.weights)
 
     def initial_guess(self) -> dict:
-        q0 = perceptron.branch_q(self.alpha, _branch_end(self.activation, self.k, self.weights))
-        return perceptron.guess_from_q(min(max(q0, 1e-3), 0.98), self.weights)
+        q0 = T.branch_q(self.alpha, _branch_end(self.activation, self.k, self.weights))
+        return T.guess_from_q(min(max(q0, 1e-3), 0.98), self.weights)
 
 
 @dataclass(frozen=True)
@@ -453,10 +425,8 @@ class FiniteKCommitteeQ1Limit(_FiniteParameters):
 
 
 def _from_threshold(t, activation, k, weights, criterion) -> CommitteeCapacity:
-    return CommitteeCapacity(
-        alpha_c=t.value, weights=weights, kappa=0.0, criterion=criterion, error=t.error,
-        success=t.success, message=f"K={k}: {t.message}", saddle=t.saddle, activation=activation,
-    )
+    t = dataclasses.replace(t, message=f"K={k}: {t.message}")
+    return CommitteeCapacity.from_threshold(t, weights=weights, kappa=0.0, criterion=criterion, activation=activation)
 
 
 def rs_endpoint(activation: str = "sign", k: int = 3, weights: str = "spherical", *,

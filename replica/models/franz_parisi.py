@@ -54,32 +54,30 @@ import sympy as sp
 from .. import _validate
 from ..quadrature import QuadratureOptions
 from ..solve import SaddlePoint
-from ..sweep import Curve, Threshold, continuation, find_parameter
+from ..errors import Reason
+from ..sweep import Curve, Homotopy, Threshold, continuation, find_parameter
 from ..symbolic import LOG_POSITIVE, POSITIVE, UNIT, BinaryEntropy, Domain, FreeEntropy, GaussE, Log2Cosh, LogH
 from . import committee, perceptron
+from . import terms as T
+from .base import ModelSpec
 
 __all__ = ["FranzParisi", "franz_parisi_free_entropy", "franz_parisi_curve", "isolation_distance"]
 
-_z, _w = sp.symbols("z w", real=True)
-_phat, _t, _that = sp.symbols("phat t that", real=True)
-_q1 = sp.Symbol("q1", positive=True)
-_qhat1 = sp.Symbol("qhat1", positive=True)
-_q1_partial = sp.Symbol("q1_partial", positive=True)
-_qhat1_excess = sp.Symbol("qhat1_excess", positive=True)
-_alpha, _d, _kappa = sp.symbols("alpha d kappa", nonnegative=True)
-_Q, _Qhat = sp.symbols("Q Qhat", positive=True)
+# The perceptron's coordinates: widths of the integrands (see franz_parisi_free_entropy).
+_q1_partial = T.symbol("q1_partial", "positive")
+_qhat1_excess = T.symbol("qhat1_excess", "positive")
 
 
 def _entropic(that, qhat1_excess):
     """Weights: field on a constrained replica, reference gauged to ``W~ = +1``; the random
     part of the field has variance ``qhat1 - that^2/Qhat`` (``qhat1_excess``)."""
     r = sp.sqrt(qhat1_excess)
-    shift = (that / sp.sqrt(_Qhat)) * _z + _phat - that
-    rho = 1 + sp.tanh(sp.sqrt(_Qhat) * _z)
+    shift = (that / sp.sqrt(T.Qhat)) * T.z + T.phat - that
+    rho = 1 + sp.tanh(sp.sqrt(T.Qhat) * T.z)
     return GaussE(
-        rho * GaussE(Log2Cosh(shift + r * _w), _w, [(-shift / r, 1 / r)]),
-        _z,
-        [(0, 1 / sp.sqrt(_Qhat))],
+        rho * GaussE(Log2Cosh(shift + r * T.w), T.w, [(-shift / r, 1 / r)]),
+        T.z,
+        [(0, 1 / sp.sqrt(T.Qhat))],
     )
 
 
@@ -87,23 +85,23 @@ def _energetic(Q_out, Q_gap, a, b, sigma2, c2, q1_gap):
     """Patterns: constrained replica field ``a z + sigma v``, reference field ``u_z`` given
     ``z``; ``sigma^2 = b^2 + c^2`` and ``1 - q1`` (``q1_gap``) of the output fields."""
     sigma, c = sp.sqrt(sigma2), sp.sqrt(c2)
-    u = (_kappa - sp.sqrt(Q_out) * _z) / sp.sqrt(Q_gap)
-    B = (u - (b / sigma) * _w) * sigma / c
-    own = (_kappa - a * _z - sigma * _w) / sp.sqrt(q1_gap)
+    u = (T.kappa - sp.sqrt(Q_out) * T.z) / sp.sqrt(Q_gap)
+    B = (u - (b / sigma) * T.w) * sigma / c
+    own = (T.kappa - a * T.z - sigma * T.w) / sp.sqrt(q1_gap)
     inner = GaussE(
         sp.exp(LogH(B) - LogH(u)) * LogH(own),
-        _w,
-        [((_kappa - a * _z) / sigma, sp.sqrt(q1_gap) / sigma), (u * sigma / b, c / b)],
+        T.w,
+        [((T.kappa - a * T.z) / sigma, sp.sqrt(q1_gap) / sigma), (u * sigma / b, c / b)],
     )
-    return _alpha * GaussE(inner, _z, [(_kappa / sp.sqrt(Q_out), sp.sqrt(Q_gap / Q_out))])
+    return T.alpha * GaussE(inner, T.z, [(T.kappa / sp.sqrt(Q_out), sp.sqrt(Q_gap / Q_out))])
 
 
 def _observables(expr):
     return {
         "entropy": expr,
         "local_entropy": expr,  # the local entropy around a typical solution
-        "H2": BinaryEntropy(_d),
-        "slope": sp.diff(expr, _d),  # dS_FP/dd at the saddle (envelope theorem)
+        "H2": BinaryEntropy(T.d),
+        "slope": sp.diff(expr, T.d),  # dS_FP/dd at the saddle (envelope theorem)
     }
 
 
@@ -147,40 +145,40 @@ def franz_parisi_free_entropy(activation: str = "linear") -> FreeEntropy:
     Baldassi, Malatesta & Zecchina, PRL 123, 170602 (2019), arXiv:1907.07578 (the
     committee, through the large-K kernel).
     """
-    p = 1 - 2 * _d
+    p = 1 - 2 * T.d
     if activation == "linear":
-        tau = _t - _Q
-        one_minus_qL = (4 * _Q * (1 - _Q) * _d - (1 - _Q) * tau**2 - _Q * (2 * _d + tau) ** 2) / (_Q * (1 - _Q))
+        tau = T.t - T.Q
+        one_minus_qL = (4 * T.Q * (1 - T.Q) * T.d - (1 - T.Q) * tau**2 - T.Q * (2 * T.d + tau) ** 2) / (T.Q * (1 - T.Q))
         c2 = one_minus_qL * _q1_partial
         q1_gap = one_minus_qL * (1 - _q1_partial)
-        b = (p - _t) / sp.sqrt(1 - _Q)
-        qhat1 = _qhat1_excess + _that**2 / _Qhat
-        energetic = _energetic(_Q, 1 - _Q, _t / sp.sqrt(_Q), b, b**2 + c2, c2, q1_gap)
-        expr = -_phat * p + _that * _t - qhat1 * q1_gap / 2 + _entropic(_that, _qhat1_excess) + energetic
+        b = (p - T.t) / sp.sqrt(1 - T.Q)
+        qhat1 = _qhat1_excess + T.that**2 / T.Qhat
+        energetic = _energetic(T.Q, 1 - T.Q, T.t / sp.sqrt(T.Q), b, b**2 + c2, c2, q1_gap)
+        expr = -T.phat * p + T.that * T.t - qhat1 * q1_gap / 2 + _entropic(T.that, _qhat1_excess) + energetic
         return FreeEntropy(
             name="franz-parisi",
             expr=expr,
-            order=(_phat, _t, _that, _q1_partial, _qhat1_excess),
-            params=(_alpha, _d, _kappa, _Q, _Qhat),
+            order=(T.phat, T.t, T.that, _q1_partial, _qhat1_excess),
+            params=(T.alpha, T.d, T.kappa, T.Q, T.Qhat),
             observables={**_observables(expr), "q1": 1 - q1_gap, "qhat1": qhat1},
-            domains={_phat: POSITIVE, _t: Domain(-1.0, 1.0), _q1_partial: UNIT, _qhat1_excess: POSITIVE},
+            domains={T.phat: POSITIVE, T.t: Domain(-1.0, 1.0), _q1_partial: UNIT, _qhat1_excess: POSITIVE},
         )
-    Q_out, Q_gap = committee.kernel_pair(activation, _Q)
-    q1_out, q1_gap = committee.kernel_pair(activation, _q1)
-    t_out = committee.kernel_pair(activation, _t)[0]
+    Q_out, Q_gap = committee.kernel_pair(activation, T.Q)
+    q1_out, q1_gap = committee.kernel_pair(activation, T.q1)
+    t_out = committee.kernel_pair(activation, T.t)[0]
     p_out = committee.kernel_pair(activation, p)[0]
     a = t_out / sp.sqrt(Q_out)
     b = (p_out - t_out) / sp.sqrt(Q_gap)
     energetic = _energetic(Q_out, Q_gap, a, b, q1_out - a**2, q1_out - a**2 - b**2, q1_gap)
-    entropic = _entropic(_that, _qhat1 - _that**2 / _Qhat)
-    expr = -_phat * p + _that * _t - _qhat1 * (1 - _q1) / 2 + entropic + energetic
+    entropic = _entropic(T.that, T.qhat1 - T.that**2 / T.Qhat)
+    expr = -T.phat * p + T.that * T.t - T.qhat1 * (1 - T.q1) / 2 + entropic + energetic
     return FreeEntropy(
         name=f"franz-parisi-committee-{activation}",
         expr=expr,
-        order=(_phat, _t, _that, _q1, _qhat1),
-        params=(_alpha, _d, _kappa, _Q, _Qhat),
+        order=(T.phat, T.t, T.that, T.q1, T.qhat1),
+        params=(T.alpha, T.d, T.kappa, T.Q, T.Qhat),
         observables=_observables(expr),
-        domains={_t: Domain(-1.0, 1.0), _q1: UNIT, _qhat1: LOG_POSITIVE},
+        domains={T.t: Domain(-1.0, 1.0), T.q1: UNIT, T.qhat1: LOG_POSITIVE},
     )
 
 
@@ -208,7 +206,7 @@ def _check(alpha, d, kappa, activation="linear"):
 
 
 @dataclass(frozen=True)
-class FranzParisi:
+class FranzParisi(ModelSpec):
     """Franz–Parisi entropy at distance ``d`` from a typical solution, binary weights.
 
     Parameters
@@ -285,19 +283,15 @@ class FranzParisi:
         b2 = eps**2 / (1 - Q)
         return {"phat": Qh, "t": Q, "that": Qh, "q1": Q + b2 + 0.5 * eps, "qhat1": Qh + 0.05 * eps}
 
-    def initial_guess(self) -> dict:
-        """A saddle point reached by continuation in ``d`` from near the typical distance."""
+    def initial_guess(self):
+        """Close to the typical distance, the ansatz there; else a homotopy in ``d`` from it."""
         d_typ = self.typical_distance
         if abs(self.d - d_typ) <= 0.02:
             return self._near_typical(self.d)
         anchor = d_typ - 0.015 if self.d < d_typ else min(d_typ + 0.015, 0.5)
         path = np.geomspace(anchor, self.d, 16) if self.d < d_typ else np.linspace(anchor, self.d, 8)
-        curve = continuation(
-            dataclasses.replace(self, d=anchor), "d", path, init=self._near_typical(anchor),
-            max_step=_D_STEP,
-        )
-        good = [p for p in curve.points if p.success]
-        return dict(good[-1].order) if good else self._near_typical(self.d)
+        return Homotopy(dataclasses.replace(self, d=anchor), "d", path, init=self._near_typical(anchor),
+                        max_step=_D_STEP)
 
 
 def _collapse_distance(good) -> float | None:
@@ -312,7 +306,7 @@ def _collapse_distance(good) -> float | None:
     return max(roots) if roots else None
 
 
-def _branch_end(good, failed: SaddlePoint) -> str | None:
+def _branch_end(good, failed: SaddlePoint) -> tuple[Reason, str] | None:
     """Why the RS branch stops towards small ``d``, if it does.
 
     Deep in the region ``S_FP < 0`` the constrained replicas collapse onto each other,
@@ -331,7 +325,7 @@ def _branch_end(good, failed: SaddlePoint) -> str | None:
     gap = 1.0 - last["q1"]
     d_end = _collapse_distance(good) if gap < d else None
     if d_end is not None and failed.params.d < d_end - 0.5 * (d - d_end):
-        return (f"no RS saddle point: the RS branch ends below d = {d:.4g}, where q1 -> 1 "
+        return Reason.END_OF_BRANCH, (f"no RS saddle point: the RS branch ends below d = {d:.4g}, where q1 -> 1 "
                 f"(1 - q1 = {gap:.2g}, extrapolating to 0 at d = {d_end:.3g}) with S_FP = {last['entropy']:.4g} < 0")
     return None
 

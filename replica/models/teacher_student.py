@@ -37,13 +37,12 @@ import sympy as sp
 
 from .. import _validate
 from ..symbolic import LOG_POSITIVE, UNIT, FreeEntropy, GaussE, H, Log2Cosh, LogH
+from . import terms as T
+from .base import ModelSpec
 
 __all__ = ["GibbsTeacherStudent", "gibbs_teacher_student_free_entropy"]
 
-_z = sp.Symbol("z", real=True)
-_q = sp.Symbol("q", positive=True)
-_r = sp.Symbol("r", positive=True)
-_alpha = sp.Symbol("alpha", nonnegative=True)
+_r = T.symbol("r", "positive")  # conjugate of the teacher overlap q
 
 
 @functools.lru_cache(maxsize=None)
@@ -55,26 +54,26 @@ def gibbs_teacher_student_free_entropy() -> FreeEntropy:
     Barbier et al., PNAS 116, 5451 (2019), eqs. (8)-(10) with a ±1 prior and the sign
     channel; Györgyi, PRA 41, 7097 (1990) (the same problem).
     """
-    u = -sp.sqrt(_q) * _z / sp.sqrt(1 - _q)
-    prior = GaussE(Log2Cosh(sp.sqrt(_r) * _z + _r), _z, [(-sp.sqrt(_r), 1 / sp.sqrt(_r))]) - _r / 2
-    channel = 2 * GaussE(H(u) * LogH(u), _z, [(0, sp.sqrt((1 - _q) / _q))])
-    expr = prior - _r * _q / 2 + _alpha * channel
+    u = -sp.sqrt(T.q) * T.z / sp.sqrt(1 - T.q)
+    prior = GaussE(Log2Cosh(sp.sqrt(_r) * T.z + _r), T.z, [(-sp.sqrt(_r), 1 / sp.sqrt(_r))]) - _r / 2
+    channel = 2 * GaussE(H(u) * LogH(u), T.z, [(0, sp.sqrt((1 - T.q) / T.q))])
+    expr = prior - _r * T.q / 2 + T.alpha * channel
     return FreeEntropy(
         name="teacher-student-gibbs-binary",
         expr=expr,
-        order=(_q, _r),
-        params=(_alpha,),
+        order=(T.q, _r),
+        params=(T.alpha,),
         observables={
             "entropy": expr,  # of the version space, per weight
-            "teacher_overlap": _q,
-            "generalisation_error": sp.acos(_q) / sp.pi,
+            "teacher_overlap": T.q,
+            "generalisation_error": sp.acos(T.q) / sp.pi,
         },
-        domains={_q: UNIT, _r: LOG_POSITIVE},
+        domains={T.q: UNIT, _r: LOG_POSITIVE},
     )
 
 
 @dataclass(frozen=True)
-class GibbsTeacherStudent:
+class GibbsTeacherStudent(ModelSpec):
     """Gibbs learning (uniform in the version space) of a binary teacher, RS.
 
     Parameters
@@ -101,9 +100,6 @@ class GibbsTeacherStudent:
 
     def free_entropy(self) -> FreeEntropy:
         return gibbs_teacher_student_free_entropy()
-
-    def parameter_values(self):
-        return (float(self.alpha),)
 
     def initial_guess(self) -> dict:
         # small alpha: q ~ r ~ (2/pi) alpha (the linearised stationarity conditions)

@@ -1,35 +1,28 @@
-"""The ``replica`` command: a thin layer over the public API.
+"""The theory commands: ``gardner``, ``capacity``, ``committee``, ``franz-parisi``, ``local-entropy``.
 
-Bad input gives one readable line on stderr and exit code 2, never a traceback.
+::
+
+    replica gardner       --alpha A [--weights binary|spherical] [--kappa K] [--json]
+    replica capacity      [--model perceptron|committee] [--weights W] [--activation F] [--k K]
+                          [--kappa K] [--rsb 0|1] [--json]
+    replica committee     --alpha A [--activation relu|sign|linear] [--weights W] [--k K] [--kappa K] [--json]
+    replica franz-parisi  --alpha A --d D [D ...] [--kappa K] [--activation F] [--json | --csv FILE] [--plot FILE]
+    replica local-entropy (the same) [--y Y|inf] [--reference free|solution]
+
+Exit codes: 0 converged, 1 a point did not converge, 2 bad input (one line on stderr).
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
-import sys
-import warnings
 
-from . import __version__
-from .models import franz_parisi, local_entropy, perceptron
-from .solve import ConvergenceWarning, SaddlePoint, solve
-from .sweep import Curve
-from ._cli_args import parse_float as _float
-from ._cli_robustness import add_robustness_parser
-from ._cli_sample import add_sample_parser
-from ._cli_solve import add_solve_parser
+from ..models import franz_parisi, local_entropy, perceptron
+from ..solve import SaddlePoint, solve
+from ..sweep import Curve
+from .common import parse_float, print_table
 
-__all__ = ["main"]
-
-
-class UsageError(Exception):
-    """Bad command-line input (exit code 2)."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line, no usage dump
-        raise UsageError(f"{self.prog}: {message}")
+__all__ = ["add_theory_parsers"]
 
 
 def _saddle_json(sp: SaddlePoint) -> dict:
@@ -50,14 +43,6 @@ def _saddle_json(sp: SaddlePoint) -> dict:
     }
 
 
-def _print_table(rows):
-    width = max(len(k) for k, _ in rows)
-    for k, v in rows:
-        if isinstance(v, float):
-            v = f"{v:.12g}"
-        print(f"{k:<{width}}  {v}")
-
-
 def _cmd_gardner(args) -> int:
     spec = perceptron.Gardner(alpha=args.alpha, weights=args.weights, kappa=args.kappa)
     sp = solve(spec)
@@ -71,7 +56,7 @@ def _cmd_gardner(args) -> int:
         rows += [(k, v) for k, v in out["order"].items()]
         rows += [(k, v) for k, v in sp.observables.items() if k not in out["order"] and k != "entropy"]
         rows += [("success", sp.success), ("residual", sp.residual), ("quad_error", sp.quad_error), ("message", sp.message)]
-        _print_table(rows)
+        print_table(rows)
     return 0 if sp.success else 1
 
 
@@ -85,7 +70,7 @@ def _cmd_capacity(args) -> int:
         raise ValueError("--rsb 1: the 1RSB capacity is available for --model committee --weights spherical only")
     k = None
     if args.model == "committee":
-        from .models import committee, committee_1rsb, committee_finite
+        from ..models import committee, committee_1rsb, committee_finite
 
         k = _committee_k(args.k)
         if k is not None and args.rsb == 1:
@@ -108,7 +93,7 @@ def _cmd_capacity(args) -> int:
     if args.json:
         print(json.dumps(out, indent=1))
     else:
-        _print_table([(k, v) for k, v in out.items() if k != "order"] + list(out.get("order", {}).items()))
+        print_table([(k, v) for k, v in out.items() if k != "order"] + list(out.get("order", {}).items()))
     return 0 if cap.success else 1
 
 
@@ -128,7 +113,7 @@ def _finite_k_margin(kappa: float) -> None:
 
 
 def _cmd_committee(args) -> int:
-    from .models import committee, committee_finite
+    from ..models import committee, committee_finite
 
     k = _committee_k(args.k)
     if k is None:
@@ -151,14 +136,14 @@ def _cmd_committee(args) -> int:
         rows += [(k, v) for k, v in sp.observables.items() if k not in out["order"] and k != "entropy"]
         rows += [("success", sp.success), ("residual", sp.residual), ("quad_error", sp.quad_error),
                  ("message", sp.message)]
-        _print_table(rows)
+        print_table(rows)
     return 0 if sp.success else 1
 
 
 def _y_value(text: str) -> float:
     if text.strip().lower() in ("inf", "infinity"):
         return math.inf
-    return _float(text)
+    return parse_float(text)
 
 
 def _emit_curve(curve: Curve, args, title: str, bound: bool = True) -> int:
@@ -189,7 +174,7 @@ def _plot_curve(curve: Curve, path: str, title: str, bound: bool) -> None:
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from . import plotting
+    from .. import plotting
 
     with plotting.style():
         fig, ax = plt.subplots()
@@ -229,9 +214,9 @@ def _cmd_local_entropy(args) -> int:
 
 
 def _curve_options(parser) -> None:
-    parser.add_argument("--alpha", type=_float, required=True, help="load P/N")
-    parser.add_argument("--d", type=_float, nargs="+", required=True, metavar="D", help="distances in (0, 1/2]")
-    parser.add_argument("--kappa", type=_float, default=0.0, help="margin (>= 0), default 0")
+    parser.add_argument("--alpha", type=parse_float, required=True, help="load P/N")
+    parser.add_argument("--d", type=parse_float, nargs="+", required=True, metavar="D", help="distances in (0, 1/2]")
+    parser.add_argument("--kappa", type=parse_float, default=0.0, help="margin (>= 0), default 0")
     parser.add_argument("--activation", choices=("linear", "relu", "sign"), default="linear",
                         help="linear: the binary perceptron (default); relu, sign: the large-K tree committee "
                              "with binary weights and that hidden activation")
@@ -241,15 +226,18 @@ def _curve_options(parser) -> None:
     parser.add_argument("--plot", metavar="FILE", help="plot (FILE.png/.pdf, or both for a stem without extension)")
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="replica", description="Replica theory of learning with binary synapses.")
-    p.add_argument("--version", action="version", version=f"replica {__version__}")
-    sub = p.add_subparsers(dest="command", parser_class=_Parser, required=True, metavar="COMMAND")
+def add_theory_parsers(sub) -> None:
+    """Add ``gardner``, ``capacity``, ``committee``, ``franz-parisi`` and ``local-entropy``.
 
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The subcommand parsers of the ``replica`` command; each command sets ``run``.
+    """
     g = sub.add_parser("gardner", help="RS Gardner volume (entropy of solutions) of the perceptron")
-    g.add_argument("--alpha", type=_float, required=True, help="load P/N (>= 0)")
+    g.add_argument("--alpha", type=parse_float, required=True, help="load P/N (>= 0)")
     g.add_argument("--weights", choices=perceptron.WEIGHTS, default="binary")
-    g.add_argument("--kappa", type=_float, default=0.0, help="margin (>= 0), default 0")
+    g.add_argument("--kappa", type=parse_float, default=0.0, help="margin (>= 0), default 0")
     g.add_argument("--json", action="store_true", help="print JSON")
     g.set_defaults(run=_cmd_gardner)
 
@@ -261,7 +249,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="committee hidden units (default relu)")
     c.add_argument("--k", metavar="K", default=None,
                    help="committee hidden units: inf (default, the large-K theory), or 1, 3 (sign), 2 (relu)")
-    c.add_argument("--kappa", type=_float, default=0.0, help="margin (>= 0), default 0")
+    c.add_argument("--kappa", type=parse_float, default=0.0, help="margin (>= 0), default 0")
     c.add_argument("--rsb", type=int, choices=(0, 1), default=0,
                    help="0: replica-symmetric (default); 1: 1RSB SAT/UNSAT (committee, spherical weights)")
     c.add_argument("--json", action="store_true", help="print JSON")
@@ -271,10 +259,10 @@ def _parser() -> argparse.ArgumentParser:
                                           "units), RS")
     cm.add_argument("--activation", choices=("relu", "sign", "linear"), default="relu")
     cm.add_argument("--weights", choices=perceptron.WEIGHTS, default="spherical")
-    cm.add_argument("--alpha", type=_float, required=True, help="load P/N (N: all the weights)")
+    cm.add_argument("--alpha", type=parse_float, required=True, help="load P/N (N: all the weights)")
     cm.add_argument("--k", metavar="K", default=None,
                     help="hidden units: inf (default, the large-K theory), or 1, 3 (sign), 2 (relu)")
-    cm.add_argument("--kappa", type=_float, default=0.0, help="margin (>= 0), default 0")
+    cm.add_argument("--kappa", type=parse_float, default=0.0, help="margin (>= 0), default 0")
     cm.add_argument("--json", action="store_true", help="print JSON")
     cm.set_defaults(run=_cmd_committee)
 
@@ -290,32 +278,3 @@ def _parser() -> argparse.ArgumentParser:
     le.add_argument("--reference", choices=local_entropy.REFERENCES, default="free",
                     help="whether the reference must be a solution (default free; 'solution': the perceptron only)")
     le.set_defaults(run=_cmd_local_entropy)
-
-    add_robustness_parser(sub)  # replica robustness --alpha A --delta D ... | --noise S ...
-    add_sample_parser(sub)  # replica sample instance|count|histogram|bp
-    add_solve_parser(sub)  # replica solve --algorithm NAME ...
-    return p
-
-
-def main(argv=None) -> int:
-    """Entry point; returns the exit code (0 ok, 1 not converged, 2 bad input)."""
-    try:
-        args = _parser().parse_args(argv)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)  # reported in the output
-            return args.run(args)
-    except UsageError as e:
-        print(str(e), file=sys.stderr)
-        return 2
-    except ValueError as e:
-        print(f"replica: error: {e}", file=sys.stderr)
-        return 2
-
-
-def main_exit() -> None:
-    """Console-script wrapper: exit with :func:`main`'s code."""
-    sys.exit(main())
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main_exit()

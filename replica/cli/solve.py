@@ -26,9 +26,9 @@ import warnings
 
 import numpy as np
 
-from ._cli_args import parse_float as _float
-from ._cli_sample import (_describe, _emit, _finite_or_none, _instance, _instance_options, local_entropy_json,
-                          print_local_entropy)
+from ..errors import ConvergenceWarning
+from .common import (add_instance_options, describe_instance, emit, finite_or_none, instance_from_args,
+                     local_entropy_json, parse_float, print_local_entropy)
 
 __all__ = ["add_solve_parser", "run_solve"]
 
@@ -61,26 +61,37 @@ def _scalars(extra: dict) -> dict:
         if isinstance(value, np.generic):
             value = value.item()
         if isinstance(value, float):
-            out[key] = _finite_or_none(value)
+            out[key] = finite_or_none(value)
         elif isinstance(value, (bool, int, str)) or value is None:
             out[key] = value
     return out
 
 
 def add_solve_parser(subparsers):
-    """Add the ``solve`` command to the ``replica`` command's subparsers (``run=run_solve``)."""
-    from .sampler.algorithms import ALGORITHMS
+    """Add the ``solve`` command (``run=run_solve``).
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The subcommand parsers of the ``replica`` command.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The ``solve`` parser.
+    """
+    from ..sampler import ALGORITHMS
 
     s = subparsers.add_parser("solve", help="run a learning algorithm (sa, rsa, edmc, bp-r, fbp, sbpi, cpr, "
                                             "stochastic-gd, rgd) on a random binary perceptron")
     s.add_argument("--algorithm", required=True, choices=ALGORITHMS, metavar="NAME",
                    help="one of " + ", ".join(ALGORITHMS))
-    _instance_options(s, from_file=True)
+    add_instance_options(s, from_file=True)
     s.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
                    help="keyword argument of the solver (repeatable), e.g. --option max_epochs=500")
     s.add_argument("--local-entropy", action="store_true",
                    help="measure the BP local entropy S(d) around the weights found")
-    s.add_argument("--d", type=_float, nargs="+", metavar="D",
+    s.add_argument("--d", type=parse_float, nargs="+", metavar="D",
                    help="distances in (0, 1/2] for --local-entropy (default " +
                         " ".join(f"{d:g}" for d in DEFAULT_D) + ")")
     s.add_argument("--save-weights", metavar="FILE.npy", help="write the weights found (int8) to FILE.npy")
@@ -90,18 +101,17 @@ def add_solve_parser(subparsers):
 
 def run_solve(args) -> int:
     """Run a parsed ``replica solve`` command; returns the exit code (0 solved, 1 not)."""
-    from .sampler.algorithms import run_algorithm
-    from .sampler.bp import local_entropy_bp
+    from ..sampler import local_entropy_bp, run_algorithm
 
     if args.d is not None and not args.local_entropy:
         raise ValueError("--d needs --local-entropy")
     options = dict(_option(text) for text in args.option)
-    inst, origin = _instance(args)
+    inst, origin = instance_from_args(args)
     try:
         res = run_algorithm(args.algorithm, inst, rng=np.random.default_rng([args.seed, 2]), **options)
     except TypeError as e:  # an --option the solver does not take
         raise ValueError(f"--option: {e}") from None
-    out = {**_describe(inst, origin), "algorithm": res.algorithm, "solved": bool(res.solved),
+    out = {**describe_instance(inst, origin), "algorithm": res.algorithm, "solved": bool(res.solved),
            "errors": int(res.errors), "iterations": int(res.iterations), "unit": res.unit,
            "seconds": float(res.seconds), "options": options}
     if inst.teacher is not None:
@@ -111,8 +121,6 @@ def run_solve(args) -> int:
     ok = res.solved
     if args.local_entropy:
         d_values = list(args.d) if args.d else list(DEFAULT_D)
-        from .solve import ConvergenceWarning
-
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)  # reported per point
             le = local_entropy_bp(inst, res.weights, d_values=d_values)
@@ -131,7 +139,7 @@ def run_solve(args) -> int:
         return 0 if ok else 1
     rows = [(k, v) for k, v in out.items() if k not in ("local_entropy", "extra", "options")]
     rows += [("options", " ".join(f"{k}={v}" for k, v in options.items()) or "(defaults)")]
-    _emit(out, args, rows)
+    emit(out, args, rows)
     if args.local_entropy:
         print_local_entropy("BP local entropy around the weights found", out["local_entropy"]["d"],
                             out["local_entropy"])

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import json
 
-from ._cli_args import parse_float as _float
-from .models import robustness
+from ..models import robustness
+from .common import parse_float
 
 __all__ = ["add_robustness_parser"]
 
@@ -54,19 +54,25 @@ def _run(args) -> int:
 
 
 def add_robustness_parser(sub) -> None:
-    """Register ``replica robustness`` on the subcommand parsers ``sub``."""
+    """Add the ``robustness`` command (``run`` set).
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The subcommand parsers of the ``replica`` command.
+    """
     r = sub.add_parser("robustness", help="training error of a binary solution after flipping a fraction of its "
                                           "weights or adding Gaussian input noise (perceptron or large-K committee)")
-    r.add_argument("--alpha", type=_float, required=True, help="load P/N (>= 0, below the capacity)")
+    r.add_argument("--alpha", type=parse_float, required=True, help="load P/N (>= 0, below the capacity)")
     what = r.add_mutually_exclusive_group(required=True)
-    what.add_argument("--delta", type=_float, nargs="+", metavar="D",
+    what.add_argument("--delta", type=parse_float, nargs="+", metavar="D",
                       help="fraction of flipped weights (or input bits), in [0, 1/2]")
-    what.add_argument("--noise", type=_float, nargs="+", metavar="S",
+    what.add_argument("--noise", type=parse_float, nargs="+", metavar="S",
                       help="standard deviation of Gaussian noise on the ±1 inputs (>= 0)")
     r.add_argument("--activation", choices=("linear", "relu", "sign"), default="linear",
                    help="linear: the perceptron (default); relu, sign: the large-K tree committee")
-    r.add_argument("--dense-d", type=_float, default=None, metavar="D",
+    r.add_argument("--dense-d", type=parse_float, default=None, metavar="D",
                    help="a solution of the y = inf dense region of radius D instead of a typical one")
-    r.add_argument("--kappa", type=_float, default=0.0, help="margin of the solution (>= 0), default 0")
+    r.add_argument("--kappa", type=parse_float, default=0.0, help="margin of the solution (>= 0), default 0")
     r.add_argument("--json", action="store_true", help="print JSON")
     r.set_defaults(run=_run)
