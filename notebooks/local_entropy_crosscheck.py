@@ -20,7 +20,7 @@
 # 3. quadrature refinement (twice the nodes per panel) along the curve, down to small $d$
 #    where the reference's field variance $\hat q$ is $\sim e^{-c/d}$;
 # 4. the $y \to \infty$ limit approached from finite $y$, with the values of an
-#    independent scratch solver (issue-3 notes).
+#    independent scratch solver (docs/derivations/scratch_values.md §2).
 
 # %%
 import warnings
@@ -109,7 +109,7 @@ plt.ylabel("refinement change of $S_I$")
 # %%
 inf = replica.solve(le.LocalEntropy(ALPHA, 0.15))["local_entropy"]
 scratch = {5.0: 0.247157, 10.0: 0.267291, 20.0: 0.275279, 40.0: 0.277653}
-ys = [2.0, 5.0, 10.0, 20.0, 40.0, 60.0]  # (y = 1 does not converge yet: see the issue-3 note)
+ys = [2.0, 5.0, 10.0, 20.0, 40.0, 60.0]  # (y = 1 does not converge yet: see docs/derivations/local_entropy_finite_y.md §3)
 vals = [replica.solve(le.LocalEntropy(ALPHA, 0.15, y=y)) for y in ys]
 for y, v in zip(ys, vals):
     extra = f"  scratch {scratch[y]}" if y in scratch else ""

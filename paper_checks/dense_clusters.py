@@ -7,7 +7,7 @@ being monotonic; identities; the reference constrained to be a solution (y = inf
 The papers' bodies (arXiv 1509.05753, 1511.05634, 1605.06444) could not be read from this
 machine (the search corpus holds their abstracts only), so no tabulated point of the papers
 is compared; the reference values below are the literature value of alpha_U quoted in
-docs/physics.md and values of an independent scratch solver (issue-3 notes).
+docs/physics.md and values of an independent scratch solver (docs/derivations/scratch_values.md).
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def checks(local) -> Table:
                            "scratch solver gives 0.7553 too.  The papers' text could not be read to see which "
                            "formulation (constrained reference, finite y, criterion) their ~0.77 refers to; "
                            "Stojnic's 0.77-0.78 comes from lifted RDT, beyond RS.  Open."))
-        t.add("alpha_U vs independent scratch solver", 0.7553, th.value, 3e-4, "issue-3 notes (separate code)")
+        t.add("alpha_U vs independent scratch solver", 0.7553, th.value, 3e-4, "docs/derivations/scratch_values.md §1 (separate code)")
         d_star, g = le.gardner_end_point(0.5)
         end = le.local_entropy_curve(0.5, [d_star - 1e-6]).points[0]
         t.add("S_I(d*) = s(alpha) at the end point, alpha=0.5", g.free_entropy, end["local_entropy"], 1e-8,
@@ -80,7 +80,7 @@ def checks(local) -> Table:
                        "one unit in the last printed digit.  The scratch value came from the branch continued "
                        "through phat < 0 with 24-node panels, not checked to 1e-6; ours is on the dense branch "
                        "reached from below.  Not resolved.")
-            t.add(f"S_I(d={d}), alpha={alpha}", ref, ours, tol, "independent scratch solver (issue-3 notes)", discrepancy=why)
+            t.add(f"S_I(d={d}), alpha={alpha}", ref, ours, tol, "independent scratch solver (docs/derivations/scratch_values.md §1)", discrepancy=why)
         # Reference constrained to be a solution (PRL 2015 main text), y = inf.
         excess = []
         for alpha, ref in [(0.5, 0.23415741326483974), (0.75, 0.06851660993538777)]:
@@ -89,7 +89,7 @@ def checks(local) -> Table:
             free = le.local_entropy_curve(alpha, ds)
             v = cons.points[1]
             t.add(f"S_I(d=0.1), alpha={alpha}, reference a solution", ref, v["local_entropy"] if v.success else None,
-                  1e-9, "independent scratch solver of the constrained equations (issue-3 notes)")
+                  1e-9, "independent scratch solver of the constrained equations (docs/derivations/scratch_values.md §3)")
             excess += [c["local_entropy"] - f["local_entropy"] for c, f in zip(cons.points, free.points)
                        if c.success and f.success]
         t.add("max of S_I(solution) - S_I(free) (<= 0)", 0.0, max(max(excess), 0.0), 1e-12,

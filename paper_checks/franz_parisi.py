@@ -55,11 +55,11 @@ def checks(data) -> tuple[Table, dict]:
             zeros[a] = th
             t.add(f"isolation: S_FP < 0 below d_0 > 0, alpha={a}", 1.0, 1.0 if th.success and th.value > 0 else 0.0, 0.0,
                   "Huang & Kabashima 2014, abstract")
-        t.add("d_0(alpha=0.5)", 0.0068, zeros[0.5].value, 3e-4, "independent scratch solver, coarse quadrature (issue-3 notes)")
+        t.add("d_0(alpha=0.5)", 0.0068, zeros[0.5].value, 3e-4, "independent scratch solver, coarse quadrature (docs/derivations/scratch_values.md §5)")
         for d, ref in [(0.15, 0.1003455038), (0.1, 0.0641038232), (0.05, 0.0146911531)]:
             v = fp.franz_parisi_curve(0.7, [d]).points[0]
             t.add(f"S_FP(d={d}), alpha=0.7", ref, v["entropy"] if v.success else None, 2e-10,
-                  "independent scratch solver (issue-3 notes)")
+                  "independent scratch solver (docs/derivations/scratch_values.md §5)")
         worst = max(float(np.max(c.column("entropy") - binary_entropy(D))) for c in data.values())
         t.add("max over curves of S_FP(d) - H2(d) (<= 0)", 0.0, max(worst, 0.0), 1e-12, "bound")
     return t, zeros

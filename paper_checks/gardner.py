@@ -3,7 +3,7 @@
 Compares with
 * W. Krauth and M. Mézard, J. Phys. France 50, 3057 (1989): binary capacity 0.833
   (abstract and sec. 3; the zero of the RS entropy); the seven-digit value 0.8330786
-  is the reference of ``shared/docs/physics.md`` (computed);
+  is the reference of ``docs/physics.md`` (computed);
 * E. Gardner, J. Phys. A 21, 257 (1988), eq. (33): spherical capacity
   alpha_c(kappa) = 1 / int_{-kappa}^inf Dt (t + kappa)^2 (evaluated here with mpmath);
 * the end of the binary RS branch at alpha = 4/pi (kappa = 0), q -> 1;

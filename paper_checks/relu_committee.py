@@ -12,7 +12,7 @@ stored copies hold the title and the abstract only.  What is checked:
 * closed forms and independent evaluations: the kernels against Monte Carlo, the RS
   spherical capacity against 2 Q'(1) = 2 pi/(pi - 1), the linear kernel against the
   perceptron (Krauth–Mézard 0.8330786), the 1RSB capacity against the value reconstructed
-  in ``shared/docs/physics.md`` (2.664, marked there "to verify");
+  in ``docs/physics.md`` (2.664, marked there "to verify");
 * finite K: K = 1 is the perceptron; K = 3 (sign) and K = 2 (relu, output weights +1, -1)
   RS theory against exact enumeration of small committees (N up to 27), with the finite-
   size trend.

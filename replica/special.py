@@ -6,7 +6,7 @@ beyond ~710, ``log(erfc)`` beyond ~27).  The ``mp_*`` twins evaluate the same qu
 with mpmath at the current ``mpmath.mp.dps`` and serve as references and as the
 high-precision backend of the compiler.
 
-Conventions (``physics.md``): ``Dz = exp(-z**2/2)/sqrt(2 pi) dz``,
+Conventions (``docs/physics.md``): ``Dz = exp(-z**2/2)/sqrt(2 pi) dz``,
 ``H(x) = int_x^inf Dz`` and ``G(x) = exp(-x**2/2)/sqrt(2 pi)``.
 """
 

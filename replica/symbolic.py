@@ -200,7 +200,7 @@ class CoshMax(_Primitive2):
     References
     ----------
     The y -> infinity limit of the weight term of the local-entropy free entropy:
-    Baldassi et al., J. Stat. Mech. (2016) 023301, arXiv:1511.05634, App. (large y).
+    Baldassi et al., J. Stat. Mech. (2016) 023301, arXiv:1511.05634, App. (large y); derivation: docs/derivations/local_entropy_y_inf.md §2.
     """
 
     _impl = "cosh_max"
@@ -240,7 +240,7 @@ class LogHMax(_Primitive2):
     References
     ----------
     The y -> infinity limit of the pattern term of the local-entropy free entropy
-    (1RSB-like Parisi parameter y -> infinity): Baldassi et al., arXiv:1511.05634.
+    (1RSB-like Parisi parameter y -> infinity): Baldassi et al., arXiv:1511.05634; derivation: docs/derivations/local_entropy_y_inf.md §2.
     """
 
     _impl = "logh_max"

@@ -93,7 +93,7 @@ def test_curve_commands_reject_bad_input_in_one_line(args, word):
 
 
 def test_local_entropy_with_the_reference_a_solution():
-    # independent scratch solver of the constrained y = inf equations: 0.10886367061953794
+    # independent scratch solver of the constrained y = inf equations (docs/derivations/scratch_values.md §3): 0.10886367061953794
     r = run("local-entropy", "--alpha", "0.7", "--d", "0.1", "--reference", "solution", "--json")
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)

@@ -47,7 +47,7 @@ def test_kernel_matches_monte_carlo(activation):
 
 
 def test_relu_kernel_closed_forms():
-    """Arc-cosine kernel of order 1 = the physics.md form (pi - arccos q = pi/2 + arcsin q)."""
+    """Arc-cosine kernel of order 1 = the docs/physics.md form (pi - arccos q = pi/2 + arcsin q)."""
     q = np.linspace(-1, 1, 201)
     arccos_form = (np.sqrt(1 - q**2) + q * (np.pi - np.arccos(q))) / (2 * np.pi)
     np.testing.assert_allclose(kernel("relu", q, normalized=False), arccos_form, atol=1e-15)

@@ -1,7 +1,7 @@
 """Local entropy at finite y with the reference constrained to be a solution.
 
 Reference values (tests/data/constrained_finite_y.json): an independent scratch solver of
-the same equations (docs/derivations/constrained_reference.md: raw order parameters, Gauss-Hermite 48 x 48 on (z0, z1),
+the same equations (docs/derivations/constrained/lecons.py: raw order parameters, Gauss-Hermite 48 x 48 on (z0, z1),
 trapezoid inner integrals centred on per-node maximisers, finite-difference Newton;
 gradient residual <= 5e-11 at the points used).  Agreement of S_I: <= 6e-11 for y <= 30
 (measured), ~3e-9 at y = 100; the tests use 1e-9 (y <= 30).

@@ -4,18 +4,15 @@ Poisson-binomial count for one pattern, exhaustive enumeration at N = 20, the RS
 of the package at N = 1001, and the Legendre identity d phi / d gamma = overlap."""
 
 import math
-import sys
 
 import numpy as np
 import pytest
 from scipy.special import logsumexp
 
 import replica
+from replica.errors import ConvergenceError, ConvergenceWarning
 from replica.sampler.bp import BPResult, bethe_entropy, kappa_effective, local_entropy_bp, run_bp
 from replica.sampler.instances import Instance, random_instance
-
-solve_mod = sys.modules["replica.solve"]
-ConvergenceWarning, ConvergenceError = solve_mod.ConvergenceWarning, solve_mod.ConvergenceError
 
 LN2 = math.log(2.0)
 

@@ -4,7 +4,6 @@ mpmath / brute-force vote enumeration for the factor, exact enumeration at N ~ 3
 theory of the finite-K committee at N ~ 1000."""
 
 import math
-import sys
 import warnings
 
 import mpmath
@@ -14,6 +13,7 @@ from scipy.integrate import quad
 from scipy.special import ndtr
 from scipy.stats import norm
 
+from replica.errors import ConvergenceError, ConvergenceWarning
 from replica.sampler.bp import kappa_effective, run_bp
 from replica.sampler.committee import committee_overlap, count_committee_solutions
 from replica.sampler.committee_bp import (
@@ -27,9 +27,6 @@ from replica.sampler.committee_bp import (
     sign_log_psat,
 )
 from replica.sampler.instances import Instance, random_instance
-
-solve_mod = sys.modules["replica.solve"]
-ConvergenceWarning, ConvergenceError = solve_mod.ConvergenceWarning, solve_mod.ConvergenceError
 
 
 # --- 1. K = 1 is the perceptron ------------------------------------------------------------

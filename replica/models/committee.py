@@ -95,7 +95,7 @@ References
 C. Baldassi, E. M. Malatesta and R. Zecchina, Phys. Rev. Lett. 123, 170602 (2019),
 arXiv:1907.07578 (ReLU committee machines, the kernel reduction at large K; the body of
 the paper was not available to us: the kernel, the free entropies above, their ``q -> 1``
-limit and the closed form ``alpha_c = 2 Q'(1)`` are derived here independently);
+limit and the closed form ``alpha_c = 2 Q'(1)`` are derived here independently, docs/derivations/committee_large_k.md);
 E. Gardner, J. Phys. A 21, 257 (1988) (the spherical template); E. Gardner and
 B. Derrida, J. Phys. A 21, 271 (1988) and W. Krauth and M. Mézard, J. Phys. France 50,
 3057 (1989) (the binary template and the zero-entropy criterion); Y. Cho and L. K. Saul,

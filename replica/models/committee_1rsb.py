@@ -134,7 +134,7 @@ arXiv:1702.06919 (negative perceptron, jamming scaling ``m ~ 1 - q1``);
 C. Baldassi, E. M. Malatesta and R. Zecchina, PRL 123, 170602 (2019), arXiv:1907.07578
 (ReLU committee); B. L. Annesi, E. M. Malatesta and F. Zamponi, SciPost Phys. 18, 118
 (2025), arXiv:2410.06717 (full-RSB capacity of the same models); R. Monasson and
-R. Zecchina, PRL 75, 2432 (1995) (sign committee).  The derivations above are ours.
+R. Zecchina, PRL 75, 2432 (1995) (sign committee).  The derivations above are ours (summary: docs/derivations/committee_large_k.md §5).
 """
 
 from __future__ import annotations

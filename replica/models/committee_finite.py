@@ -103,7 +103,8 @@ committee and parity machines); C. Baldassi, E. M. Malatesta and R. Zecchina, Ph
 Lett. 123, 170602 (2019), arXiv:1907.07578 (ReLU committees; the ``+-1`` output weights);
 E. Gardner, J. Phys. A 21, 257 (1988) and W. Krauth and M. Mézard, J. Phys. France 50,
 3057 (1989) (the perceptron templates and the zero-entropy criterion).  The formulas
-above were derived here, in the package's conventions.
+above were derived here, in the package's conventions
+(summary: docs/derivations/committee_large_k.md §6).
 """
 
 from __future__ import annotations

@@ -24,14 +24,15 @@ here with a uniform field on the weights, as for a magnetised prior).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-import math
 from dataclasses import dataclass
 
 import sympy as sp
 
 from .. import _validate
 from ..solve import solve
+from ..sweep import Homotopy
 from ..symbolic import POSITIVE, REAL, UNIT, FreeEntropy, GaussE, Log2Cosh
 from . import terms as T
 from .base import ModelSpec
@@ -80,7 +81,10 @@ class MagnetisedGardner(ModelSpec):
         Margin, ``>= 0``.
 
     Observables: ``entropy`` (log-number of such solutions per weight), ``overlap`` (the
-    ``m`` of the saddle point, equal to ``1 - 2d``), ``slope`` (``dS/dd = 2h``).
+    ``m`` of the saddle point, equal to ``1 - 2d``), ``slope`` (``dS/dd = 2h``).  The
+    entropy decreases with ``d`` and turns negative below a distance ``d_0(alpha)``
+    (``alpha = 0.5``: between 0.2 and 0.22); a little further down the RS branch ends
+    (``q -> 1``) and :func:`~replica.solve.solve` reports no converged saddle point.
 
     Examples
     --------
@@ -103,9 +107,10 @@ class MagnetisedGardner(ModelSpec):
     def free_entropy(self) -> FreeEntropy:
         return magnetised_free_entropy()
 
-    def initial_guess(self) -> dict:
-        # The typical solutions' overlaps, with the field that gives the magnetisation at
-        # qhat = 0 (m = tanh h); q must exceed m^2 (the replicas share the magnetisation).
-        g = solve(Gardner(alpha=self.alpha, kappa=self.kappa)).order
-        m = 1.0 - 2.0 * self.d
-        return {"q": max(g["q"], m * m + 1e-3), "qhat": max(g["qhat"], 1e-6), "h": math.atanh(min(m, 0.999))}
+    def initial_guess(self):
+        # At d = 1/2 the reference does not constrain the solutions: h = 0 and (q, qhat)
+        # are the Gardner saddle's.  From there, follow d down to the target.
+        typical = {**solve(Gardner(alpha=self.alpha, kappa=self.kappa)).order, "h": 0.0}
+        if self.d == 0.5:
+            return typical
+        return Homotopy(dataclasses.replace(self, d=0.5), "d", [0.5, self.d], init=typical, max_step=0.05)

@@ -45,7 +45,7 @@ References
 E. Gardner, J. Phys. A 21, 257 (1988) (distribution of stabilities); C. Baldassi,
 E. M. Malatesta and R. Zecchina, PRL 123, 170602 (2019), arXiv:1907.07578 (robustness of
 ReLU vs threshold committees to weight and input perturbations: its definitions could
-not be read here; this is the package's version for typical solutions).
+not be read here; this is the package's version for typical solutions; derivation: docs/derivations/robustness.md).
 """
 
 from __future__ import annotations

@@ -16,7 +16,10 @@ name               function                                        module
 =================  ==============================================  ====================
 
 Every function takes the instance first, ``rng=`` and keyword options, and returns a
-:class:`~replica.sampler.SolverResult`.
+:class:`~replica.sampler.SolverResult` (``success``, ``nit``, ``message``, ``reason``).  The
+bookkeeping they share (instance and option checks, the generator, timer, best-so-far
+configuration, iteration and time budget, the result) lives in ``_harness.py``; each
+algorithm module holds only its update rule.
 """
 
 from __future__ import annotations
@@ -69,7 +72,9 @@ def run_algorithm(name: str, instance, *, rng=None, **options):
     --------
     >>> from replica.sampler import random_instance, run_algorithm
     >>> res = run_algorithm("sbpi", random_instance(201, 0.3, rng=0), rng=1)
-    >>> res.solved, res.errors
-    (True, 0)
+    >>> res.success, res.errors, res.reason.value
+    (True, 0, 'converged')
+    >>> res.solved == res.success and res.iterations == res.nit   # the older names still work
+    True
     """
     return algorithm(name)(instance, rng=rng, **options)

@@ -35,20 +35,13 @@ ensembles to basic algorithmic schemes", PNAS 113, E7655 (2016), arXiv:1605.0644
 
 from __future__ import annotations
 
-import math
-import time
-
 import numpy as np
 
-from .._validate import integer, real
+from ._harness import Run, check, schedule
 from ._solver_result import SolverResult
-from .instances import Instance, as_instance
+from .instances import Instance
 
 __all__ = ["simulated_annealing", "replicated_simulated_annealing"]
-
-# beta and gamma are capped here: beyond this the dynamics is already at zero temperature /
-# infinite coupling for integer energies, and the cap keeps every float finite.
-_CAP = 1e8
 
 
 # ----------------------------------------------------------------------------------------
@@ -76,14 +69,6 @@ def _ln2cosh(x: np.ndarray) -> np.ndarray:
     """ln(2 cosh x), stable for large |x|."""
     a = np.abs(x)
     return a + np.log1p(np.exp(-2.0 * a))
-
-
-def _schedule(x0: float, rate: float, sweep: int) -> float:
-    # x0 (1 + rate)^sweep, capped; computed in logs to avoid overflow
-    if x0 == 0.0:
-        return 0.0
-    lg = math.log(x0) + sweep * math.log1p(rate)
-    return _CAP if lg >= math.log(_CAP) else math.exp(lg)
 
 
 # ----------------------------------------------------------------------------------------
@@ -119,38 +104,27 @@ def simulated_annealing(instance: Instance, *, rng=None, beta0: float = 0.5, bet
     Returns
     -------
     SolverResult
-        ``weights`` are the lowest-energy configuration visited; ``iterations`` is the
+        ``weights`` are the lowest-energy configuration visited; ``nit`` is the
         number of sweeps started; ``extra`` holds ``energy`` (of the returned weights),
         ``final_beta``, ``accepted`` (number of accepted flips).
     """
-    instance = as_instance(instance)
-    beta0 = real("beta0", beta0, lower=0.0, lower_open=True)
-    beta_rate = real("beta_rate", beta_rate, lower=0.0)
-    max_sweeps = integer("max_sweeps", max_sweeps, lower=1)
-    gen = np.random.default_rng(rng)
-    n = instance.n
-    start = time.perf_counter()
-
-    if init is None:
-        w = (2 * gen.integers(0, 2, size=n, dtype=np.int8) - 1).astype(np.int8)
-    else:
-        w = np.array(init)
-        if w.shape != (n,) or not np.all(np.abs(w) == 1):
-            raise ValueError(f"init must be a ±1 vector of length N = {n}")
-        w = w.astype(np.int8)
+    run = Run("sa", instance, rng, unit="sweeps", budget=("max_sweeps", max_sweeps))
+    beta0 = check("beta0", beta0, "> 0")
+    beta_rate = check("beta_rate", beta_rate, ">= 0")
+    instance, gen, n = run.instance, run.rng, run.n
+    w = run.spins(init, (n,))
 
     cols = _columns(instance)
     g = _gaps(instance, w)
     tmp = np.empty_like(g)
     buf = np.empty_like(g)
     energy = int(np.maximum(g, 0).sum())
-    best_e, best_w = energy, w.copy()
+    run.offer(w, energy)  # the score is the energy: 0 exactly for solutions
     accepted = 0
-    sweep = 0
     beta = beta0
     wl = w.tolist()  # python ints: faster scalar access in the loop
-    while energy > 0 and sweep < max_sweeps:
-        beta = _schedule(beta0, beta_rate, sweep)
+    while run.running():
+        beta = schedule(beta0, beta_rate, run.nit)
         order = gen.permutation(n).tolist()
         logu = np.log(gen.random(n)).tolist()
         for k in range(n):
@@ -166,21 +140,11 @@ def simulated_annealing(instance: Instance, *, rng=None, beta0: float = 0.5, bet
                 g, tmp = tmp, g
                 energy = e_new
                 accepted += 1
-                if energy < best_e:
-                    best_e = energy
-                    best_w = np.array(wl, dtype=np.int8)
-                    if energy == 0:
-                        break
-        sweep += 1
+                if energy < run.best_score and run.offer(wl, energy):
+                    break
+        run.nit += 1
 
-    weights = best_w
-    errors = int(instance.errors(weights))
-    solved = bool(instance.is_solution(weights))
-    return SolverResult(
-        algorithm="sa", weights=weights, solved=solved, errors=errors, iterations=sweep,
-        seconds=time.perf_counter() - start, unit="sweeps",
-        extra=dict(energy=int(best_e), final_beta=float(beta), accepted=accepted),
-    )
+    return run.result(extra=dict(energy=run.best_score, final_beta=float(beta), accepted=accepted))
 
 
 # ----------------------------------------------------------------------------------------
@@ -240,30 +204,20 @@ def replicated_simulated_annealing(instance: Instance, *, y: int = 3, rng=None, 
     SolverResult
         ``weights``: the solving replica (lowest index first) or the solving centre; if the
         run ends unsolved, the configuration with fewest errors among the final replicas and
-        the centre (replicas first). ``iterations`` = sweeps started. ``extra`` holds
+        the centre (replicas first). ``nit`` = sweeps started. ``extra`` holds
         ``solved_by`` (``"replica"``, ``"centre"`` or ``None``), ``replica`` (its index, or
         None), ``energies`` (final replica energies, kept incrementally), ``replicas`` (the
         final replicas, int8 (y, N)), ``final_beta``, ``final_gamma``,
         ``overlap`` (mean over i of |S_i| / y at the end), ``accepted``.
     """
-    instance = as_instance(instance)
-    y = integer("y", y, lower=1)
-    gamma0 = real("gamma0", gamma0, lower=0.0)
-    gamma_rate = real("gamma_rate", gamma_rate, lower=0.0)
-    beta0 = real("beta0", beta0, lower=0.0, lower_open=True)
-    beta_rate = real("beta_rate", beta_rate, lower=0.0)
-    max_sweeps = integer("max_sweeps", max_sweeps, lower=1)
-    gen = np.random.default_rng(rng)
-    n = instance.n
-    start = time.perf_counter()
-
-    if init is None:
-        w = (2 * gen.integers(0, 2, size=(y, n), dtype=np.int8) - 1).astype(np.int8)
-    else:
-        w = np.array(init)
-        if w.shape != (y, n) or not np.all(np.abs(w) == 1):
-            raise ValueError(f"init must be a ±1 array of shape (y, N) = ({y}, {n})")
-        w = w.astype(np.int8)
+    run = Run("rsa", instance, rng, unit="sweeps", budget=("max_sweeps", max_sweeps))
+    y = check("y", y, "int >= 1")
+    gamma0 = check("gamma0", gamma0, ">= 0")
+    gamma_rate = check("gamma_rate", gamma_rate, ">= 0")
+    beta0 = check("beta0", beta0, "> 0")
+    beta_rate = check("beta_rate", beta_rate, ">= 0")
+    instance, gen, n = run.instance, run.rng, run.n
+    w = run.spins(init, (y, n), f"a ±1 array of shape (y, N) = ({y}, {n})")
 
     cols = _columns(instance)
     gaps = [_gaps(instance, w[a]) for a in range(y)]
@@ -274,9 +228,8 @@ def replicated_simulated_annealing(instance: Instance, *, y: int = 3, rng=None, 
     s_sum = w.astype(np.int64).sum(axis=0).tolist()
     svals = np.arange(-y, y + 1, dtype=np.float64)
     accepted = 0
-    sweep = 0
     beta, gamma = beta0, gamma0
-    solved_by, which = None, None
+    which = None  # index of the solving replica
 
     def centre():
         s = np.asarray(s_sum)
@@ -285,17 +238,24 @@ def replicated_simulated_annealing(instance: Instance, *, y: int = 3, rng=None, 
         c[ties] = np.asarray(wl[0], dtype=np.int8)[ties]
         return c
 
+    def centre_solves():
+        c = centre()
+        return run.errors(c) == 0 and run.offer(c, 0, "centre")
+
+    # only solutions are offered during the run: unsolved, the result is the best of the
+    # final replicas and centre (below), not the best configuration ever visited
     for a in range(y):
         if energies[a] == 0:
-            solved_by, which = "replica", a
+            run.offer(wl[a], 0, "replica")
+            which = a
             break
-    if solved_by is None and instance.is_solution(centre()):
-        solved_by = "centre"
+    if not run.solved:
+        centre_solves()
 
     total = y * n
-    while solved_by is None and sweep < max_sweeps:
-        beta = _schedule(beta0, beta_rate, sweep)
-        gamma = _schedule(gamma0, gamma_rate, sweep)
+    while run.running():
+        beta = schedule(beta0, beta_rate, run.nit)
+        gamma = schedule(gamma0, gamma_rate, run.nit)
         lnc = (_ln2cosh(gamma * svals)).tolist()  # lnc[S + y]
         order = gen.permutation(total).tolist()
         logu = np.log(gen.random(total)).tolist()
@@ -320,29 +280,18 @@ def replicated_simulated_annealing(instance: Instance, *, y: int = 3, rng=None, 
                 energies[a] = e_new
                 accepted += 1
                 if e_new == 0:
-                    solved_by, which = "replica", a
+                    run.offer(wa, 0, "replica")
+                    which = a
                     break
-        sweep += 1
-        if solved_by is None and instance.is_solution(centre()):
-            solved_by = "centre"
+        run.nit += 1
+        if not run.solved:
+            centre_solves()
 
-    c = centre()
-    if solved_by == "replica":
-        weights = np.array(wl[which], dtype=np.int8)
-    elif solved_by == "centre":
-        weights = c
-    else:
-        candidates = [np.array(wl[a], dtype=np.int8) for a in range(y)] + [c]
-        errs = [int(instance.errors(x)) for x in candidates]
-        best = int(np.argmin(errs))
-        weights = candidates[best]
-    errors = int(instance.errors(weights))
-    solved = bool(instance.is_solution(weights))
+    if not run.solved:  # fewest errors among the final replicas, then the centre
+        for a in range(y):
+            run.offer(wl[a])
+        run.offer(centre())
     overlap = float(np.mean(np.abs(np.asarray(s_sum))) / y)
-    return SolverResult(
-        algorithm="rsa", weights=weights, solved=solved, errors=errors, iterations=sweep,
-        seconds=time.perf_counter() - start, unit="sweeps",
-        extra=dict(solved_by=solved_by, replica=which, energies=list(energies),
-                   replicas=np.array(wl, dtype=np.int8), final_beta=float(beta),
-                   final_gamma=float(gamma), overlap=overlap, accepted=accepted, y=y),
-    )
+    return run.result(extra=dict(solved_by=run.solved_by, replica=which, energies=list(energies),
+                                 replicas=np.array(wl, dtype=np.int8), final_beta=float(beta),
+                                 final_gamma=float(gamma), overlap=overlap, accepted=accepted, y=y))

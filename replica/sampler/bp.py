@@ -98,7 +98,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._validate import integer, real
-from ..solve import ConvergenceError, ConvergenceWarning
+from ..errors import ConvergenceError, ConvergenceWarning, Reason
 from . import _bp_kernels as _k
 from .instances import Instance, as_instance
 
@@ -117,39 +117,59 @@ class BPResult:
         Magnetisations m_i = tanh H_i.
     free_entropy : float or None
         Bethe free entropy per weight phi of the tilted measure (None only if it is not a
-        finite number; then ``converged`` is False).
+        finite number; then ``success`` is False).
     entropy : float or None
         Bethe entropy per weight, ``phi - (1/N) sum_i h_i m_i`` (= ``free_entropy`` at zero
         field).
     overlap : float or None
         ``(1/N) sum_i ref_i m_i`` when a reference was given, else None.
-    converged : bool
-        True when the undamped message change fell below ``tol`` with finite messages.
-    iterations : int
+    success : bool
+        True when the undamped message change fell below ``tol`` with finite messages
+        (and a finite Bethe free entropy).
+    nit : int
         Number of sweeps done.
     max_change : float
         Last undamped change ``max sqrt(N) |u_new - u_old|``.
     message : str
-        What happened, in words.
+        What happened, in words (for people; the wording may change).
     messages : ndarray, shape (P, N)
         Final cavity fields u_{mu->i}; pass the result as ``init=`` to warm-start.
     fields : ndarray, shape (N,)
         Total fields H_i = h_i + sum_mu u_{mu->i}.
     gamma : float
         Strength of the reference field.
+    reason : Reason or None
+        The outcome, machine-readable: ``Reason.CONVERGED``; ``Reason.BUDGET_EXHAUSTED``
+        (``max_iter`` sweeps without reaching ``tol``); ``Reason.NOT_FINITE`` (non-finite
+        messages or Bethe free entropy).  None only for a result built by hand.
+    converged : bool
+        Read-only alias of ``success``.
+    iterations : int
+        Read-only alias of ``nit``.
     """
 
     marginals: np.ndarray
     free_entropy: float | None
     entropy: float | None
     overlap: float | None
-    converged: bool
-    iterations: int
+    success: bool
+    nit: int
     max_change: float
     message: str
     messages: np.ndarray
     fields: np.ndarray
     gamma: float = 0.0
+    reason: Reason | None = None
+
+    @property
+    def converged(self) -> bool:
+        """Alias of ``success`` (the name used before the results shared one vocabulary)."""
+        return self.success
+
+    @property
+    def iterations(self) -> int:
+        """Alias of ``nit``."""
+        return self.nit
 
 
 @dataclass(frozen=True, eq=False)
@@ -168,15 +188,26 @@ class LocalEntropyBP:
         phi(gamma), Bethe free entropy per weight of the tilted measure.
     local_entropy : ndarray
         S(d) = phi(gamma) - gamma rho.
-    converged : ndarray of bool
-        BP converged (and, for requested distances, the root was found).
-    iterations : ndarray of int
+    success : ndarray of bool
+        Per point: BP converged (and, for requested distances, the root was found).  An
+        array, as ``success`` of :class:`replica.sweep.Curve`.
+    nit : ndarray of int
         Sweeps of the final BP run of each point.
     d_requested : ndarray or None
         The ``d_values`` asked for, if any.
+    message : str
+        Summary: how many points converged, and which failed.
+    reason : ndarray of Reason or None
+        Per point, machine-readable: ``CONVERGED``; for a failed point the reason of its
+        BP run (``BUDGET_EXHAUSTED``, ``NOT_FINITE``) or ``NOT_CONVERGED`` (the root
+        finder did not reach the distance, or no bracket within ``gamma_max``).
+    converged : ndarray of bool
+        Read-only alias of ``success``.
+    iterations : ndarray of int
+        Read-only alias of ``nit``.
 
     Points that failed outright (no bracket for the requested distance) hold NaN in the
-    float arrays and ``converged=False``.
+    float arrays and ``success=False``.
     """
 
     gamma: np.ndarray
@@ -184,9 +215,21 @@ class LocalEntropyBP:
     d: np.ndarray
     free_entropy: np.ndarray
     local_entropy: np.ndarray
-    converged: np.ndarray
-    iterations: np.ndarray
+    success: np.ndarray
+    nit: np.ndarray
     d_requested: np.ndarray | None = None
+    message: str = ""
+    reason: np.ndarray | None = None
+
+    @property
+    def converged(self) -> np.ndarray:
+        """Alias of ``success`` (the name used before the results shared one vocabulary)."""
+        return self.success
+
+    @property
+    def iterations(self) -> np.ndarray:
+        """Alias of ``nit``."""
+        return self.nit
 
 
 # --- input checks ----------------------------------------------------------------------
@@ -352,7 +395,7 @@ def run_bp(
         Initial cavity fields u_{mu->i}; a BPResult (or its ``messages``) warm-starts.
         None means "random" when ``rng`` is given, else "zero".
     strict : bool
-        Raise :class:`~replica.solve.ConvergenceError` instead of warning when BP does not
+        Raise :class:`~replica.errors.ConvergenceError` instead of warning when BP does not
         converge.
     continuity : bool
         Lattice (continuity-corrected) threshold, see the module docstring.
@@ -364,15 +407,15 @@ def run_bp(
     Returns
     -------
     BPResult
-        Non-convergence is reported by ``converged=False`` and a
-        :class:`~replica.solve.ConvergenceWarning` (or an error with ``strict``).
+        Non-convergence is reported by ``success=False`` (with ``reason``) and a
+        :class:`~replica.errors.ConvergenceWarning` (or an error with ``strict``).
 
     Examples
     --------
     >>> from replica.sampler import random_instance
     >>> res = run_bp(random_instance(301, 0.3, rng=0))
-    >>> res.converged, round(res.entropy, 3)   # RS theory: 0.475 at N -> infinity
-    (True, 0.471)
+    >>> res.success, res.reason.value, round(res.entropy, 3)   # RS theory: 0.475 at N -> infinity
+    (True, 'converged', 0.471)
 
     References
     ----------
@@ -405,17 +448,21 @@ def _finish(graph, u, H, ref, gamma, converged, finite, it, change, tol, strict)
     entropy = None if phi is None else phi - float(np.dot(graph.h, marginals)) / graph.n
     overlap = None if ref is None else float(np.dot(ref, marginals)) / graph.n
     if not finite:
+        reason = Reason.NOT_FINITE
         message = f"non-finite messages at sweep {it}; the last finite messages are returned"
     elif phi is None:
+        reason = Reason.NOT_FINITE
         message = f"Bethe free entropy not finite after {it} sweeps"
     elif converged:
+        reason = Reason.CONVERGED
         message = f"converged in {it} sweeps (max change {change:.2e} < tol {tol:g})"
     else:
+        reason = Reason.BUDGET_EXHAUSTED
         message = (f"BP did not converge in {it} sweeps (max change {change:.2e} > tol {tol:g}); "
                    "more damping or max_iter may help")
     result = BPResult(marginals=marginals, free_entropy=phi, entropy=entropy, overlap=overlap,
-                      converged=converged, iterations=it, max_change=float(change), message=message,
-                      messages=u, fields=H, gamma=gamma)
+                      success=converged, nit=it, max_change=float(change), message=message,
+                      messages=u, fields=H, gamma=gamma, reason=reason)
     if not converged:
         if strict:
             raise ConvergenceError(message, result)
@@ -482,9 +529,9 @@ def local_entropy_bp(
     init, rng :
         Initial messages of the first run, as in :func:`run_bp`.
     strict : bool
-        Raise :class:`~replica.solve.ConvergenceError` (with the curve as ``.result``) if
-        any point failed; otherwise failing points are flagged in ``converged`` and one
-        :class:`~replica.solve.ConvergenceWarning` lists them.
+        Raise :class:`~replica.errors.ConvergenceError` (with the curve as ``.result``) if
+        any point failed; otherwise failing points are flagged in ``success`` and one
+        :class:`~replica.errors.ConvergenceWarning` lists them.
     gamma_max : float
         Largest |gamma| tried when bracketing a distance.
     xtol : float
@@ -532,7 +579,7 @@ def local_entropy_bp(
             prev = run(float(v), prev)
             points.append(_Point.of(prev))
         d_req = None
-        ok = [p.converged for p in points]
+        ok = [p.success for p in points]
     else:
         d_req = _check_d(d_values)
         points, ok = _solve_distances(run, d_req, gamma_max, xtol)
@@ -549,12 +596,13 @@ class _Point:
     gamma: float
     overlap: float
     free_entropy: float | None
-    iterations: int
-    converged: bool
+    nit: int
+    success: bool
+    reason: Reason | None
 
     @classmethod
     def of(cls, res):
-        return cls(res.gamma, res.overlap, res.free_entropy, res.iterations, res.converged)
+        return cls(res.gamma, res.overlap, res.free_entropy, res.nit, res.success, res.reason)
 
 
 def _solve_distances(run, d_req, gamma_max, xtol):
@@ -576,14 +624,14 @@ def _solve_distances(run, d_req, gamma_max, xtol):
         inner = start
         for i in idx:
             if abs(inner.overlap - targets[i]) < _OVERLAP_TOL:  # already there
-                points[i], ok[i] = _Point.of(inner), inner.converged
+                points[i], ok[i] = _Point.of(inner), inner.success
                 continue
             bracket = _bracket(run, inner, targets[i], side, gamma_max)
             if bracket is None:
                 continue
             res = _illinois(run, *bracket, targets[i], xtol)
             points[i] = _Point.of(res)
-            ok[i] = res.converged and abs(res.overlap - targets[i]) < 1e-6
+            ok[i] = res.success and abs(res.overlap - targets[i]) < 1e-6
             inner = res
     return points, ok
 
@@ -636,13 +684,20 @@ def _collect(points, ok, d_req, strict):
     gamma = np.array([p.gamma if p else nan for p in points])
     overlap = np.array([p.overlap if p else nan for p in points])
     phi = np.array([p.free_entropy if p and p.free_entropy is not None else nan for p in points])
+    bad = [i for i, good in enumerate(ok) if not good]
+    reason = np.array([Reason.CONVERGED if good
+                       else p.reason if p is not None and p.reason not in (None, Reason.CONVERGED)
+                       else Reason.NOT_CONVERGED for p, good in zip(points, ok)], dtype=object)
+    summary = f"{len(ok) - len(bad)} of {len(ok)} points converged"
+    if bad:
+        summary += f"; BP or the root finder failed at points {bad}"
     out = LocalEntropyBP(
         gamma=gamma, overlap=overlap, d=(1.0 - overlap) / 2.0, free_entropy=phi,
-        local_entropy=phi - gamma * overlap, converged=np.array(ok, dtype=bool),
-        iterations=np.array([p.iterations if p else 0 for p in points]), d_requested=d_req,
+        local_entropy=phi - gamma * overlap, success=np.array(ok, dtype=bool),
+        nit=np.array([p.nit if p else 0 for p in points]), d_requested=d_req,
+        message=summary, reason=reason,
     )
-    if not all(ok):
-        bad = [i for i, good in enumerate(ok) if not good]
+    if bad:
         message = f"local entropy: BP or the root finder failed at points {bad}"
         if strict:
             raise ConvergenceError(message, out)

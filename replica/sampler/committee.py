@@ -50,6 +50,7 @@ import numpy as np
 from . import _enumeration_kernels as K
 from ._committee_kernels import CommitteeCompatible
 from .._validate import choice, integer, real
+from ..errors import Reason
 from .instances import Instance
 
 __all__ = [
@@ -496,7 +497,15 @@ class CommitteeEntropyMC:
     beta_max : float
         Last finite inverse temperature (then beta -> inf: the weight keeps only solutions).
     success : bool
+        True when at least one run ended on a solution (``entropy`` is then a number).
     message : str
+        What happened, in words (for people; the wording may change).
+    nit : int
+        Read-only: the number of annealing steps, ``n_steps`` (fixed in advance; every run
+        does them all).
+    reason : Reason
+        Read-only: ``Reason.CONVERGED`` if ``success``, else ``Reason.BUDGET_EXHAUSTED`` (no
+        run reached a solution within ``n_steps`` steps up to ``beta_max``).
     """
 
     entropy: float | None
@@ -509,6 +518,16 @@ class CommitteeEntropyMC:
     beta_max: float
     success: bool
     message: str
+
+    @property
+    def nit(self) -> int:
+        """Annealing steps done (= ``n_steps``)."""
+        return self.n_steps
+
+    @property
+    def reason(self) -> Reason:
+        """``CONVERGED`` if a run ended on a solution, else ``BUDGET_EXHAUSTED``."""
+        return Reason.CONVERGED if self.success else Reason.BUDGET_EXHAUSTED
 
 
 def committee_entropy_mc(instance, k, activation, output_weights=None, *, n_runs: int = 200,

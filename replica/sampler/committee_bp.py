@@ -88,8 +88,8 @@ Examples
 --------
 >>> from replica.sampler.instances import random_instance
 >>> res = run_committee_bp(random_instance(99, 0.3, rng=0), 3, "sign", rng=1)
->>> res.converged, 0.3 < res.entropy < 0.7
-(True, True)
+>>> res.success, res.nit < 1000, 0.3 < res.entropy < 0.7
+(True, True, True)
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ import numpy as np
 from scipy.special import log_ndtr, logsumexp, ndtr, owens_t, roots_legendre
 
 from .._validate import choice, integer, real
-from ..solve import ConvergenceError, ConvergenceWarning
+from ..errors import ConvergenceError, ConvergenceWarning, Reason
 from ._bp_kernels import (U_MAX, V_MIN, bethe_per_weight, damped_update, edge_terms, iterate,
                           magnetisation_and_variance)
 from .committee import ACTIVATIONS, _check_instance, _machine
@@ -137,10 +137,10 @@ class CommitteeBPResult:
 
     Attributes
     ----------
-    converged : bool
+    success : bool
         True when the undamped change fell below ``tol`` with finite messages and a finite
-        Bethe free entropy.
-    sweeps : int
+        Bethe free entropy, at a fixed point that is not contradictory.
+    nit : int
         Number of parallel sweeps done.
     change : float
         Last undamped change ``max sqrt(n) |u_new - u_old|`` (n = N/K).
@@ -151,16 +151,36 @@ class CommitteeBPResult:
     entropy : float or None
         Bethe entropy per weight (= ``free_entropy``: there is no external field).
     message : str
-        What happened, in words.
+        What happened, in words (for people; the wording may change).
+    reason : Reason or None
+        The outcome, machine-readable: ``Reason.CONVERGED``; ``Reason.BUDGET_EXHAUSTED``
+        (``max_iter`` sweeps without reaching ``tol``); ``Reason.NOT_FINITE`` (non-finite
+        messages or Bethe free entropy); ``Reason.NOT_CONVERGED`` (a contradictory fixed
+        point: frozen messages that violate a pattern).  None only for a result built by hand.
+    converged : bool
+        Read-only alias of ``success``.
+    sweeps : int
+        Read-only alias of ``nit``.
     """
 
-    converged: bool
-    sweeps: int
+    success: bool
+    nit: int
     change: float
     magnetizations: np.ndarray
     free_entropy: float | None
     entropy: float | None
     message: str
+    reason: Reason | None = None
+
+    @property
+    def converged(self) -> bool:
+        """Alias of ``success`` (the name used before the results shared one vocabulary)."""
+        return self.success
+
+    @property
+    def sweeps(self) -> int:
+        """Alias of ``nit``."""
+        return self.nit
 
 
 # --- the committee factor ----------------------------------------------------------------
@@ -465,8 +485,8 @@ def run_committee_bp(instance, k, activation, output_weights=None, *, damping: f
         Seed of the random initial messages (normal, scale 1/sqrt(n)); same seed, same
         result.  None starts from zero messages (deterministic), as :func:`~replica.sampler.bp.run_bp`.
     strict : bool
-        Raise :class:`~replica.solve.ConvergenceError` (result in ``.result``) instead of
-        warning with :class:`~replica.solve.ConvergenceWarning` when BP does not converge.
+        Raise :class:`~replica.errors.ConvergenceError` (result in ``.result``) instead of
+        warning with :class:`~replica.errors.ConvergenceWarning` when BP does not converge.
     continuity : bool
         Relu only: lattice (half-way) thresholds ``k_1, k_2`` (default) or the n -> infinity
         thresholds 0 (module docstring).  No effect for sign.
@@ -500,21 +520,26 @@ def run_committee_bp(instance, k, activation, output_weights=None, *, damping: f
         phi, worst = graph.bethe(u, H)
     mags = np.tanh(H)
     if not finite:
+        reason = Reason.NOT_FINITE
         message = f"non-finite messages at sweep {it}"
     elif not math.isfinite(phi):
+        reason = Reason.NOT_FINITE
         message, converged = f"Bethe free entropy not finite after {it} sweeps", False
     elif converged and worst < _LOG_P_CONTRADICTION:
+        reason = Reason.NOT_CONVERGED
         converged = False
         message = (f"BP reached a contradictory fixed point in {it} sweeps: frozen (capped) messages "
                    f"violate a pattern (log P(sat) = {worst:.3g}); the Bethe entropy is meaningless")
     elif converged:
+        reason = Reason.CONVERGED
         message = f"converged in {it} sweeps (max change {change:.2e} < tol {tol:g})"
     else:
+        reason = Reason.BUDGET_EXHAUSTED
         message = (f"committee BP did not converge in {it} sweeps (max change {change:.2e} > "
                    f"tol {tol:g}); more damping or max_iter may help")
     value = phi if (converged and math.isfinite(phi)) else None
-    result = CommitteeBPResult(converged=converged, sweeps=it, change=float(change),
-                               magnetizations=mags, free_entropy=value, entropy=value, message=message)
+    result = CommitteeBPResult(success=converged, nit=it, change=float(change), magnetizations=mags,
+                               free_entropy=value, entropy=value, message=message, reason=reason)
     if not converged:
         if strict:
             raise ConvergenceError(message, result)
@@ -525,7 +550,7 @@ def run_committee_bp(instance, k, activation, output_weights=None, *, damping: f
 def committee_bethe_entropy(instance, k, activation, output_weights=None, **kw) -> float | None:
     """Bethe entropy per weight of the solutions of a committee machine
     (:func:`run_committee_bp`; keywords are passed on).  None if BP did not converge (after a
-    :class:`~replica.solve.ConvergenceWarning`, or ConvergenceError with ``strict=True``).
+    :class:`~replica.errors.ConvergenceWarning`, or ConvergenceError with ``strict=True``).
 
     References
     ----------

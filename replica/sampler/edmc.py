@@ -90,19 +90,16 @@ measure for sampling solutions in constraint satisfaction problems", J. Stat. Me
 from __future__ import annotations
 
 import math
-import time
 import warnings
 
 import numpy as np
 
-from .._validate import choice, integer, real
+from ._harness import Run, binarize, check, schedule
 from ._solver_result import SolverResult
 from .bp import run_bp
-from .instances import Instance, as_instance
+from .instances import Instance
 
 __all__ = ["entropy_driven_mc", "flip_energy_change"]
-
-_CAP = 1e8
 
 
 def flip_energy_change(reference, marginals, gamma):
@@ -116,10 +113,6 @@ def flip_energy_change(reference, marginals, gamma):
     e = math.exp(-4.0 * gamma)
     inner = 0.5 * (1.0 - s) + 0.5 * (1.0 + s) * e
     return -2.0 * gamma - np.log(np.maximum(inner, 1e-300))
-
-
-def _sign(x):
-    return np.where(np.asarray(x) >= 0, 1, -1).astype(np.int8)
 
 
 def entropy_driven_mc(instance: Instance, *, rng=None, gamma0: float = 0.1, gamma_step: float = 0.1,
@@ -170,22 +163,18 @@ def entropy_driven_mc(instance: Instance, *, rng=None, gamma0: float = 0.1, gamm
         finite), ``overlap``, ``accepted``, ``proposals``, ``bp_runs``,
         ``bp_not_converged``, ``energy``, ``reference`` (final W~), ``init``.
     """
-    instance = as_instance(instance)
-    gamma0 = real("gamma0", gamma0, lower=0.0)
-    gamma_step = real("gamma_step", gamma_step, lower=0.0)
-    gamma_max = real("gamma_max", gamma_max, lower=0.0, lower_open=True, upper=50.0)
-    beta0 = real("beta0", beta0, lower=0.0, lower_open=True)
-    beta_rate = real("beta_rate", beta_rate, lower=0.0)
-    max_sweeps = integer("max_sweeps", max_sweeps, lower=1)
-    energy = choice("energy", energy, ("marginal", "bp"))
-    bp_tol = real("bp_tol", bp_tol, lower=0.0, lower_open=True)
-    bp_max_iter = integer("bp_max_iter", bp_max_iter, lower=1)
-    if max_seconds is not None:
-        max_seconds = real("max_seconds", max_seconds, lower=0.0, lower_open=True)
-    gen = np.random.default_rng(rng)
-    n = instance.n
-    refresh = max(1, n // 100) if refresh is None else integer("refresh", refresh, lower=1)
-    start = time.perf_counter()
+    run = Run("edmc", instance, rng, unit="sweeps", budget=("max_sweeps", max_sweeps),
+              max_seconds=max_seconds)
+    gamma0 = check("gamma0", gamma0, ">= 0")
+    gamma_step = check("gamma_step", gamma_step, ">= 0")
+    gamma_max = check("gamma_max", gamma_max, "(0, 50]")
+    beta0 = check("beta0", beta0, "> 0")
+    beta_rate = check("beta_rate", beta_rate, ">= 0")
+    energy = check("energy", energy, ("marginal", "bp"))
+    bp_tol = check("bp_tol", bp_tol, "> 0")
+    bp_max_iter = check("bp_max_iter", bp_max_iter, "int >= 1")
+    instance, gen, n = run.instance, run.rng, run.n
+    refresh = max(1, n // 100) if refresh is None else check("refresh", refresh, "int >= 1")
 
     stats = dict(bp_runs=0, bp_not_converged=0)
 
@@ -194,56 +183,43 @@ def entropy_driven_mc(instance: Instance, *, rng=None, gamma0: float = 0.1, gamm
             warnings.simplefilter("ignore")
             res = run_bp(instance, reference=ref, gamma=gamma, init=init_msgs, tol=bp_tol, max_iter=max_iter)
         stats["bp_runs"] += 1
-        stats["bp_not_converged"] += not res.converged
+        stats["bp_not_converged"] += not res.success
         return res
 
     if isinstance(init, str):
-        init_kind = choice("init", init, ("bp", "random"))
+        init_kind = check("init", init, ("bp", "random"))
         if init_kind == "random":
-            ref = (2 * gen.integers(0, 2, size=n, dtype=np.int8) - 1).astype(np.int8)
+            ref = run.spins(None, (n,))
             state = None
         else:
             state = bp(np.ones(n), 0.0, None, 1000)  # zero field: the RS fixed point
-            ref = _sign(state.marginals)
+            ref = binarize(state.marginals)
     else:
         init_kind = "array"
-        ref = np.array(init)
-        if ref.shape != (n,) or not np.all(np.abs(ref) == 1):
-            raise ValueError(f"init must be 'bp', 'random' or a ±1 vector of length N = {n}")
-        ref = ref.astype(np.int8)
+        expected = f"'bp', 'random' or a ±1 vector of length N = {n}"
+        if init is None:  # not one of the documented values (spins would draw a random start)
+            raise ValueError(f"init must be {expected}")
+        ref = run.spins(init, (n,), expected)
         state = None
 
-    best = dict(errors=int(instance.errors(ref)), weights=ref.copy())
-    solved_by = None
-
-    def consider(w, label):
-        nonlocal solved_by
-        e = int(instance.errors(w))
-        if e < best["errors"]:
-            best["errors"], best["weights"] = e, w.copy()
-        if e == 0 and solved_by is None:
-            solved_by = label
-        return e == 0
-
-    consider(ref, "reference")
-    if solved_by is None and state is not None:
-        consider(_sign(state.marginals), "marginals")
+    # best so far: fewest errors among every reference W~ and candidate sign(m) seen
+    run.offer(ref, label="reference")
+    if not run.solved and state is not None:
+        run.offer(binarize(state.marginals), label="marginals")
 
     def free_entropy(res):
         return res.free_entropy if res.free_entropy is not None else -math.inf
 
     gamma, beta = gamma0, beta0
-    accepted = proposals = sweep = 0
-    out_of_time = False
+    accepted = proposals = 0
     refl = ref.astype(np.float64)
-    while solved_by is None and sweep < max_sweeps:
-        gamma = min(gamma0 + gamma_step * sweep, gamma_max)
-        lg = math.log(beta0) + sweep * math.log1p(beta_rate)
-        beta = _CAP if lg >= math.log(_CAP) else math.exp(lg)
+    while run.running():
+        gamma = min(gamma0 + gamma_step * run.nit, gamma_max)
+        beta = schedule(beta0, beta_rate, run.nit)
         # re-converge at the new gamma (the field changed everywhere)
         state = bp(refl, gamma, state, max(bp_max_iter, 50))
-        if consider(_sign(state.marginals), "marginals"):
-            break
+        if run.offer(binarize(state.marginals), label="marginals"):
+            break  # before any proposal: the sweep is not counted
         fields, marg, pending = state.fields.copy(), state.marginals.copy(), 0
         order = gen.permutation(n).tolist()
         logu = np.log(gen.random(n)).tolist()
@@ -264,32 +240,26 @@ def entropy_driven_mc(instance: Instance, *, rng=None, gamma0: float = 0.1, gamm
                 refl[i] = -refl[i]
                 accepted += 1
                 pending += 1
-                if consider(refl.astype(np.int8), "reference"):
+                if run.offer(refl.astype(np.int8), label="reference"):
                     break
                 if new_state is not None or pending >= refresh:
                     state = new_state if new_state is not None else bp(refl, gamma, state, bp_max_iter)
                     fields, marg, pending = state.fields.copy(), state.marginals.copy(), 0
-                    if consider(_sign(marg), "marginals"):
+                    if run.offer(binarize(marg), label="marginals"):
                         break
                 else:  # only the flipped variable's own field changed, by 2 gamma (new W~_i)
                     fields[i] += 2.0 * gamma * refl[i]
                     marg[i] = math.tanh(fields[i])
-                if max_seconds is not None and time.perf_counter() - start > max_seconds:
-                    out_of_time = True
+                if run.out_of_time():
                     break
-        sweep += 1
-        if out_of_time or (max_seconds is not None and time.perf_counter() - start > max_seconds):
-            out_of_time = True
+        run.nit += 1
+        if run.out_of_time():
             break
 
-    weights = best["weights"]
-    errors = int(instance.errors(weights))
-    solved = bool(instance.is_solution(weights))
     phi = None if state is None else state.free_entropy
     overlap = None if state is None else state.overlap
-    extra = dict(solved_by=solved_by, final_gamma=float(gamma), final_beta=float(beta),
+    extra = dict(solved_by=run.solved_by, final_gamma=float(gamma), final_beta=float(beta),
                  free_entropy=phi, overlap=overlap, accepted=accepted, proposals=proposals,
                  bp_runs=stats["bp_runs"], bp_not_converged=stats["bp_not_converged"], energy=energy,
-                 reference=refl.astype(np.int8), init=init_kind, out_of_time=out_of_time)
-    return SolverResult(algorithm="edmc", weights=weights, solved=solved, errors=errors, iterations=sweep,
-                        seconds=time.perf_counter() - start, unit="sweeps", extra=extra)
+                 reference=refl.astype(np.int8), init=init_kind, out_of_time=run.timed_out)
+    return run.result(extra=extra)

@@ -110,15 +110,13 @@ reference implementation of focusing BP (committee machines; K = 1 is the percep
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 
-from .._validate import integer, real
 from . import _bp_kernels as _k
+from ._harness import Run, binarize, check
 from ._solver_result import SolverResult
 from .bp import _Graph, _initial_messages
-from .instances import as_instance
 
 __all__ = ["reinforced_bp", "focusing_bp", "centre_message"]
 
@@ -155,66 +153,32 @@ def centre_message(field, gamma: float, y: float):
     -------
     ndarray
     """
-    gamma = _gamma(gamma, "gamma")
-    y = real("y", y, lower=1.0)
+    gamma = check("gamma", gamma, "[0, inf]")
+    y = check("y", y, ">= 1")
     f = np.asarray(field, dtype=np.float64)
     if not np.all(np.isfinite(f)):
         raise ValueError("field must be finite")
     return _atanh_tanh_product((y - 1.0) * _atanh_tanh_product(f, gamma), gamma)
 
 
-def _gamma(value, name):
-    """gamma >= 0, +inf allowed."""
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number in [0, inf], got {value!r}") from None
-    if isinstance(value, bool) or math.isnan(v) or v < 0:
-        raise ValueError(f"{name} must be a number in [0, inf], got {value!r}")
-    return v
-
-
 # --- shared machinery --------------------------------------------------------------------
 
 
-class _Tracker:
-    """Errors of sign(H) after each sweep, and the best configuration seen."""
-
-    def __init__(self, instance):
-        self.x = instance.signed_patterns().astype(np.float64)
-        self.threshold = float(instance.threshold())
-        self.best_w = None
-        self.best_err = None
-        self.best_sweep = 0
-
-    def update(self, H, sweep):
-        w = np.where(H >= 0.0, 1, -1).astype(np.int8)
-        # integer fields, exact in float64 (|xi . W| <= N)
-        err = int(np.count_nonzero(self.x @ w < self.threshold)) if self.x.shape[0] else 0
-        if self.best_err is None or err < self.best_err:
-            self.best_err, self.best_w, self.best_sweep = err, w, sweep
-        return err
-
-
-def _setup(instance, rng, init_std):
-    as_instance(instance)
-    graph = _Graph(instance, np.zeros(instance.n), True, 1, None)
-    gen = np.random.default_rng(rng)
-    u = _initial_messages(graph, "random", gen)
+def _setup(run, init_std):
+    """The factor graph of the instance (zero external field) and random initial messages
+    ``init_std * N(0, 1) / sqrt(N)`` drawn from the run's generator."""
+    graph = _Graph(run.instance, np.zeros(run.n), True, 1, None)
+    u = _initial_messages(graph, "random", run.rng)
     if init_std is not None:
         u *= init_std
     return graph, u
 
 
-def _result(algorithm, instance, tracker, sweeps, t0, extra):
-    w = tracker.best_w
-    errors = int(instance.errors(w))
-    solved = bool(instance.is_solution(w))
+def _result(run, extra):
+    """The run's result, ``extra`` completed with the best configuration's errors and sweep."""
     extra = dict(extra)
-    extra.update(best_errors=errors, best_sweep=tracker.best_sweep)
-    return SolverResult(algorithm=algorithm, weights=w, solved=solved, errors=errors,
-                        iterations=sweeps, seconds=time.perf_counter() - t0, unit="sweeps",
-                        extra=extra)
+    extra.update(best_errors=run.best_score, best_sweep=run.best_nit)
+    return run.result(extra=extra)
 
 
 # --- reinforced BP -----------------------------------------------------------------------
@@ -265,38 +229,36 @@ def reinforced_bp(instance, *, rng=None, rho0: float = 0.0, rho_step: float = 0.
     step): measured at N = 1001 it solves alpha = 0.6 and 0.7 in 3 of 3 runs (~200-250
     sweeps, 5-20 s) and alpha = 0.74 in 0 of 3 (module docstring).
     """
-    rho0 = real("rho0", rho0, lower=0.0, upper=1.0, upper_open=True)
-    rho_step = real("rho_step", rho_step, lower=0.0, upper=1.0, lower_open=True, upper_open=True)
-    max_iter = integer("max_iter", max_iter, lower=1)
-    damping = real("damping", damping, lower=0.0, upper=1.0, upper_open=True)
-    tol = real("tol", tol, lower=0.0, lower_open=True)
-    init_std = real("init_std", init_std, lower=0.0)
-    t0 = time.perf_counter()
-    graph, u = _setup(instance, rng, init_std)
-    tracker = _Tracker(instance)
+    run = Run("bp-r", instance, rng, unit="sweeps", budget=("max_iter", max_iter))
+    rho0 = check("rho0", rho0, "[0, 1)")
+    rho_step = check("rho_step", rho_step, "(0, 1)")
+    damping = check("damping", damping, "[0, 1)")
+    tol = check("tol", tol, "> 0")
+    init_std = check("init_std", init_std, ">= 0")
+    graph, u = _setup(run, init_std)
 
     F = u.sum(axis=0)
     H = F.copy()
-    tracker.update(H, 0)
+    run.offer(binarize(H))  # best so far: the sign(H) with the fewest errors
     one_minus_rho = 1.0 - rho0
-    rho, change, all_finite, sweeps, frozen = rho0, math.inf, True, 0, False
-    while sweeps < max_iter and tracker.best_err > 0:
+    rho, change, all_finite, frozen = rho0, math.inf, True, False
+    while run.running():
         rho = 1.0 - one_minus_rho
         h = rho * H
         graph.h = h
         H, change, finite = graph.sweep(u, h + F, damping)
         all_finite &= finite
         F = H - h
-        sweeps += 1
+        run.nit += 1
         one_minus_rho *= 1.0 - rho_step
-        tracker.update(H, sweeps)
+        run.offer(binarize(H))
         if change == 0.0 and finite:  # every message frozen: nothing will change any more
             frozen = True
-            break
+            run.stop("every message frozen")
     extra = dict(rho=rho, converged=bool(change < tol), max_change=float(change), finite=all_finite,
                  frozen=frozen,
                  rho0=rho0, rho_step=rho_step, damping=damping, tol=tol)
-    return _result("bp-r", instance, tracker, sweeps, t0, extra)
+    return _result(run, extra)
 
 
 # --- focusing BP -------------------------------------------------------------------------
@@ -356,28 +318,24 @@ def focusing_bp(instance, *, y: float = 10.0, gamma0: float = 0.0, gamma_step: f
     idle core), alpha = 0.74 in 1 of 3 (the others end with 1 error).  Without damping
     the parallel iteration did not solve alpha = 0.7 (module docstring).
     """
-    y = real("y", y, lower=1.0)
-    gamma0 = real("gamma0", gamma0, lower=0.0)
-    gamma_step = real("gamma_step", gamma_step, lower=0.0)
-    gamma_max = _gamma(gamma_max, "gamma_max")
-    if gamma_max == 0.0:
-        raise ValueError("gamma_max must be a number in (0, inf], got 0.0")
-    step_sweeps = integer("step_sweeps", step_sweeps, lower=1)
-    tol = real("tol", tol, lower=0.0, lower_open=True)
-    max_iter = integer("max_iter", max_iter, lower=1)
-    damping = real("damping", damping, lower=0.0, upper=1.0, upper_open=True)
-    init_std = real("init_std", init_std, lower=0.0)
-    t0 = time.perf_counter()
-    graph, u = _setup(instance, rng, init_std)
-    tracker = _Tracker(instance)
+    run = Run("fbp", instance, rng, unit="sweeps", budget=("max_iter", max_iter))
+    y = check("y", y, ">= 1")
+    gamma0 = check("gamma0", gamma0, ">= 0")
+    gamma_step = check("gamma_step", gamma_step, ">= 0")
+    gamma_max = check("gamma_max", gamma_max, "(0, inf]")
+    step_sweeps = check("step_sweeps", step_sweeps, "int >= 1")
+    tol = check("tol", tol, "> 0")
+    damping = check("damping", damping, "[0, 1)")
+    init_std = check("init_std", init_std, ">= 0")
+    graph, u = _setup(run, init_std)
 
     F = u.sum(axis=0)
     h = np.zeros(graph.n)
-    tracker.update(F, 0)
+    run.offer(binarize(F))  # best so far: the sign(H) with the fewest errors
     step, in_step = 0, 0
     gamma = min(gamma0, gamma_max)
-    change, all_finite, sweeps, frozen = math.inf, True, 0, False
-    while sweeps < max_iter and tracker.best_err > 0:
+    change, all_finite, frozen = math.inf, True, False
+    while run.running():
         if in_step >= step_sweeps or (in_step > 0 and change < tol):
             step += 1
             in_step = 0
@@ -390,17 +348,17 @@ def focusing_bp(instance, *, y: float = 10.0, gamma0: float = 0.0, gamma_step: f
         all_finite &= finite
         F = H - h
         change = max(change, centre_change)
-        sweeps += 1
+        run.nit += 1
         in_step += 1
-        tracker.update(H, sweeps)
+        run.offer(binarize(H))
         if change == 0.0 and finite and gamma >= gamma_max:  # frozen at the final gamma
             frozen = True
-            break
+            run.stop("every message frozen at the final gamma")
     extra = dict(gamma=gamma, y=y, steps=step + 1, converged=bool(change < tol),
                  max_change=float(change), finite=all_finite, frozen=frozen, gamma0=gamma0,
                  gamma_step=gamma_step, gamma_max=gamma_max, step_sweeps=step_sweeps,
                  damping=damping, tol=tol)
-    return _result("fbp", instance, tracker, sweeps, t0, extra)
+    return _result(run, extra)
 
 
 def _centre(F, gamma, y):

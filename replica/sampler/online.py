@@ -42,29 +42,26 @@ ones. Measured with the defaults on random storage instances (kappa = 0, max_epo
 alpha = 0.75 in 1/3; CP+R solves alpha = 0.65 in 3/3 and alpha = 0.7 in 2/3.
 
 The stopping test is done at the end of every epoch on all patterns; the returned
-``SolverResult.solved`` comes from :meth:`Instance.is_solution`.
+``SolverResult.success`` comes from :meth:`Instance.is_solution`.
 """
 
 from __future__ import annotations
 
 import math
-import numbers
-import time
 
 import numpy as np
 
-from .._validate import integer, real
+from ._harness import Run, check
 from ._solver_result import SolverResult
-from .instances import as_instance
 
 __all__ = ["sbpi", "cp_r", "default_hidden_range", "default_p_r"]
 
 
-def _hidden_range(value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1 or value % 2 == 0:
-        raise ValueError(f"hidden_range must be an odd integer >= 1 (hidden states are the odd "
-                         f"integers in [-hidden_range, hidden_range]), got {value!r}")
-    return int(value)
+def _hidden_range(value, n):
+    if value is None:
+        return default_hidden_range(n)
+    return check("hidden_range", value, "odd int >= 1",
+                 note="hidden states are the odd integers in [-hidden_range, hidden_range]")
 
 
 def default_hidden_range(n: int) -> int:
@@ -81,22 +78,18 @@ def default_hidden_range(n: int) -> int:
     return max(h, 1)
 
 
-def _run(instance, rng, max_epochs, hidden_range, step, algorithm, params):
+def _run(run, step, params):
     """Shared epoch loop: ``step(x, d, h, w, u)`` updates h and w in place for one
     presentation (x the signed pattern as float, d its shifted stability, u a uniform
     random number) and returns True if the signs of h may have changed."""
-    t0 = time.perf_counter()
-    gen = np.random.default_rng(rng)
-    n, p = instance.n, instance.p
-    x_all = instance.signed_patterns().astype(np.float64)
-    shift = float(instance.threshold() - 1)
+    gen, n, p = run.rng, run.n, run.p
+    x_all = run.x
+    shift = run.threshold - 1.0
     h = 2.0 * gen.integers(0, 2, size=n).astype(np.float64) - 1.0
     w = h.copy()  # sign(h) with h = +-1
-    best_w = w.copy()
-    best_err = int(np.sum(x_all @ w - shift <= 0)) if p else 0
-    epochs = 0
+    run.offer(w)  # best so far: the epoch with the fewest errors
     updates = 0
-    while best_err > 0 and epochs < max_epochs:
+    while run.running():
         order = gen.permutation(p)
         uniforms = gen.random(p)
         for k, mu in enumerate(order):
@@ -104,18 +97,11 @@ def _run(instance, rng, max_epochs, hidden_range, step, algorithm, params):
             d = float(x @ w) - shift
             if step(x, d, h, w, uniforms[k]):
                 updates += 1
-        epochs += 1
-        err = int(np.sum(x_all @ w - shift <= 0))
-        if err < best_err:
-            best_err, best_w = err, w.copy()
-    weights = best_w.astype(np.int8)
-    errors = int(instance.errors(weights))
-    solved = bool(instance.is_solution(weights))
+        run.nit += 1
+        run.offer(w)
     extra = dict(params)
     extra.update(error_updates=updates, hidden_mean_abs=float(np.mean(np.abs(h))))
-    return SolverResult(algorithm=algorithm, weights=weights, solved=solved, errors=errors,
-                        iterations=epochs, seconds=time.perf_counter() - t0, unit="epochs",
-                        extra=extra)
+    return run.result(extra=extra)
 
 
 def sbpi(instance, *, rng=None, theta_m: float = 1.0, p_s: float = 0.3, hidden_range: int | None = None,
@@ -163,11 +149,10 @@ def sbpi(instance, *, rng=None, theta_m: float = 1.0, p_s: float = 0.3, hidden_r
     Measured with these defaults (storage, kappa = 0): N = 1001 solves alpha = 0.72 in a
     few hundred epochs (2 of 2 instances), consistent with the capacity ~0.7 reported.
     """
-    as_instance(instance)
-    theta_m = real("theta_m", theta_m, lower=0.0)
-    p_s = real("p_s", p_s, lower=0.0, upper=1.0)
-    hidden_range = _hidden_range(default_hidden_range(instance.n) if hidden_range is None else hidden_range)
-    max_epochs = integer("max_epochs", max_epochs, lower=1)
+    run = Run("sbpi", instance, rng, unit="epochs", budget=("max_epochs", max_epochs))
+    theta_m = check("theta_m", theta_m, ">= 0")
+    p_s = check("p_s", p_s, "[0, 1]")
+    hidden_range = _hidden_range(hidden_range, run.n)
     hr = float(hidden_range)
 
     def step(x, d, h, w, u):
@@ -182,8 +167,8 @@ def sbpi(instance, *, rng=None, theta_m: float = 1.0, p_s: float = 0.3, hidden_r
             np.clip(h, -hr, hr, out=h)
         return False
 
-    params = dict(theta_m=theta_m, p_s=p_s, hidden_range=hidden_range, max_epochs=max_epochs)
-    return _run(instance, rng, max_epochs, hidden_range, step, "sbpi", params)
+    params = dict(theta_m=theta_m, p_s=p_s, hidden_range=hidden_range, max_epochs=run.max_iter)
+    return _run(run, step, params)
 
 
 def default_p_r(n: int) -> float:
@@ -232,13 +217,10 @@ def cp_r(instance, *, rng=None, p_r: float | None = None, theta: float = 3.0, hi
     the simplified form of SBPI in the teacher-student setting; the defaults are
     reconstructions (module docstring).
     """
-    as_instance(instance)
-    if p_r is None:
-        p_r = default_p_r(instance.n)
-    p_r = real("p_r", p_r, lower=0.0, upper=1.0)
-    theta = real("theta", theta, lower=0.0)
-    hidden_range = _hidden_range(default_hidden_range(instance.n) if hidden_range is None else hidden_range)
-    max_epochs = integer("max_epochs", max_epochs, lower=1)
+    run = Run("cpr", instance, rng, unit="epochs", budget=("max_epochs", max_epochs))
+    p_r = check("p_r", default_p_r(run.n) if p_r is None else p_r, "[0, 1]")
+    theta = check("theta", theta, ">= 0")
+    hidden_range = _hidden_range(hidden_range, run.n)
     hr = float(hidden_range)
 
     def step(x, d, h, w, u):
@@ -252,5 +234,5 @@ def cp_r(instance, *, rng=None, p_r: float | None = None, theta: float = 3.0, hi
             np.clip(h, -hr, hr, out=h)
         return False
 
-    params = dict(p_r=p_r, theta=theta, hidden_range=hidden_range, max_epochs=max_epochs)
-    return _run(instance, rng, max_epochs, hidden_range, step, "cpr", params)
+    params = dict(p_r=p_r, theta=theta, hidden_range=hidden_range, max_epochs=run.max_iter)
+    return _run(run, step, params)

@@ -87,24 +87,18 @@ perceptron: binary weights as signs of hidden continuous/integer variables).
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 from scipy.special import erfcx, log_ndtr
 
-from .._validate import choice, integer, real
+from ._harness import Run, binarize, check, schedule
 from ._solver_result import SolverResult
-from .instances import Instance, as_instance
+from .instances import Instance
 
 __all__ = ["replicated_gd"]
 
-_CAP = 1e8
 _SQRT2 = math.sqrt(2.0)
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
-
-
-def _sign(x):
-    return np.where(np.asarray(x) >= 0, 1, -1).astype(np.int8)
 
 
 def _loss_and_gradient(v, xi_signed, margin=0.5, b=4.0):
@@ -182,56 +176,39 @@ def replicated_gd(instance: Instance, *, y: int = 5, rng=None, lr: float = 0.5, 
         ``loss``, ``stalled`` (True if the run stopped early because an epoch left every
         w^a unchanged: all weights clipped at ±1 and the replicas collapsed).
     """
-    instance = as_instance(instance)
-    y = integer("y", y, lower=1)
-    lr = real("lr", lr, lower=0.0, lower_open=True)
-    gamma0 = real("gamma0", gamma0, lower=0.0)
-    gamma_rate = real("gamma_rate", gamma_rate, lower=0.0)
-    margin = real("margin", margin, lower=0.0)
-    b = real("b", b, lower=0.0, lower_open=True)
-    loss = choice("loss", loss, ("binary", "continuous", "gaussian"))
-    max_epochs = integer("max_epochs", max_epochs, lower=1)
-    init_scale = real("init_scale", init_scale, lower=0.0, lower_open=True, upper=1.0)
-    if batch_size is not None:
-        batch_size = integer("batch_size", batch_size, lower=1)
-    gen = np.random.default_rng(rng)
-    n = instance.n
-    start = time.perf_counter()
+    run = Run("rgd", instance, rng, unit="epochs", budget=("max_epochs", max_epochs))
+    y = check("y", y, "int >= 1")
+    lr = check("lr", lr, "> 0")
+    gamma0 = check("gamma0", gamma0, ">= 0")
+    gamma_rate = check("gamma_rate", gamma_rate, ">= 0")
+    margin = check("margin", margin, ">= 0")
+    b = check("b", b, "> 0")
+    loss = check("loss", loss, ("binary", "continuous", "gaussian"))
+    init_scale = check("init_scale", init_scale, "(0, 1]")
+    batch_size = check("batch_size", batch_size, "int >= 1 or None")
+    instance, gen, n = run.instance, run.rng, run.n
 
-    x = instance.signed_patterns().astype(np.float64)
-    threshold = float(instance.threshold())
+    x = run.x
     kappa_sqrt_n = instance.kappa * math.sqrt(n)
     w = gen.uniform(-init_scale, init_scale, size=(y, n))
+    which = None  # index of the solving replica
 
-    def errors_of(v):  # exact: integer fields in float64
-        return np.count_nonzero(v.astype(np.float64) @ x.T < threshold, axis=-1)
-
-    best_err, best_w = None, None
-    solved_by, which = None, None
-
-    def check(w):
-        nonlocal best_err, best_w, solved_by, which
-        c = _sign(w.mean(axis=0))
-        cands = np.vstack([c[None, :], _sign(w)])
-        errs = errors_of(cands)
-        k = int(np.argmin(errs))  # first minimum: centre before replicas
-        if best_err is None or errs[k] < best_err:
-            best_err, best_w = int(errs[k]), cands[k].copy()
-        if errs[k] == 0:
-            solved_by, which = ("centre", None) if k == 0 else ("replica", k - 1)
+    def offer_signs(w):
+        """Offer the best of sign(c), sign(w^1), ..., sign(w^y) (centre first on ties)."""
+        nonlocal which
+        c = binarize(w.mean(axis=0))
+        cands = np.vstack([c[None, :], binarize(w)])
+        errs = run.errors(cands)
+        k = int(np.argmin(errs))
+        if run.offer(cands[k], errs[k], "centre" if k == 0 else "replica") and k > 0:
+            which = k - 1
         return errs
 
-    errs = check(w)
-    epoch = 0
+    errs = offer_signs(w)
     stalled = False
     gamma = gamma0
-    lg0 = math.log(gamma0) if gamma0 > 0 else None
-    while solved_by is None and epoch < max_epochs:
-        if lg0 is None:
-            gamma = 0.0
-        else:
-            lg = lg0 + epoch * math.log1p(gamma_rate)
-            gamma = _CAP if lg >= math.log(_CAP) else math.exp(lg)
+    while run.running():
+        gamma = schedule(gamma0, gamma_rate, run.nit)
         w_old = w
         if batch_size is None or batch_size >= instance.p:
             batches = [x]
@@ -248,19 +225,16 @@ def replicated_gd(instance: Instance, *, y: int = 5, rng=None, lr: float = 0.5, 
             w = np.clip(w - lr * grad, -1.0, 1.0)
             c = w.mean(axis=0)
             w = c + (w - c) * shrink
-        epoch += 1
+        run.nit += 1
         if np.array_equal(w, w_old):  # every weight clipped and the replicas collapsed
             stalled = True
+            run.stop("every weight clipped at ±1 and the replicas collapsed (w unchanged)")
             break
-        errs = check(w)
+        errs = offer_signs(w)
 
     c = w.mean(axis=0)
-    weights = best_w
-    errors = int(instance.errors(weights))
-    solved = bool(instance.is_solution(weights))
-    extra = dict(solved_by=solved_by, replica=which, final_gamma=float(gamma),
+    extra = dict(solved_by=run.solved_by, replica=which, final_gamma=float(gamma),
                  replica_errors=[int(e) for e in errs[1:]], centre_errors=int(errs[0]),
                  spread=float(np.mean(np.abs(w - c))), mean_abs_centre=float(np.mean(np.abs(c))),
                  y=y, loss=loss, lr=lr, margin=margin, b=b, stalled=stalled)
-    return SolverResult(algorithm="rgd", weights=weights, solved=solved, errors=errors, iterations=epoch,
-                        seconds=time.perf_counter() - start, unit="epochs", extra=extra)
+    return run.result(extra=extra)

@@ -32,14 +32,12 @@ N = 201 solves alpha = 0.6 in 5/5 and alpha = 0.7 in 1/5.
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 from scipy.special import erfcx, log_ndtr
 
-from .._validate import integer, real
+from ._harness import Run, binarize, check
 from ._solver_result import SolverResult
-from .instances import as_instance
 
 __all__ = ["stochastic_gd"]
 
@@ -98,48 +96,28 @@ def stochastic_gd(instance, *, rng=None, lr: float = 0.5, max_epochs: int = 2000
     alpha = 0.6 in tens of epochs, lr = 0.03 needs ~10^3 epochs and lr = 3 saturates
     every |m_i| = 1 before a solution is reached.
     """
-    as_instance(instance)
-    lr = real("lr", lr, lower=0.0, lower_open=True)
-    max_epochs = integer("max_epochs", max_epochs, lower=1)
-    n = instance.n
-    init_std = 1.0 / math.sqrt(n) if init_std is None else real("init_std", init_std, lower=0.0)
+    run = Run("stochastic-gd", instance, rng, unit="epochs", budget=("max_epochs", max_epochs))
+    lr = check("lr", lr, "> 0")
+    n = run.n
+    init_std = 1.0 / math.sqrt(n) if init_std is None else check("init_std", init_std, ">= 0")
 
-    t0 = time.perf_counter()
-    gen = np.random.default_rng(rng)
-    x = instance.signed_patterns().astype(np.float64)
-    kappa_sqrt_n = instance.kappa * math.sqrt(n)
-    m = np.clip(gen.normal(0.0, init_std, size=n), -1.0, 1.0)
-
-    def binary(mm):
-        return np.where(mm >= 0.0, 1, -1).astype(np.int8)
-
-    threshold = float(instance.threshold())
-
-    def n_errors(w):  # same count as instance.errors (integer fields, exact in float64)
-        return int(np.count_nonzero(x @ w < threshold))
-
-    best_w = binary(m)
-    best_err = n_errors(best_w)
-    epochs = 0
+    x = run.x
+    kappa_sqrt_n = run.instance.kappa * math.sqrt(n)
+    m = np.clip(run.rng.normal(0.0, init_std, size=n), -1.0, 1.0)
+    run.offer(binarize(m))  # best so far: the sign(m) with the fewest errors
     stalled = False
-    while best_err > 0 and epochs < max_epochs:
+    while run.running():
         grad = _objective_and_gradient(m, x, kappa_sqrt_n)[1]
         m_new = np.clip(m + lr * grad, -1.0, 1.0)
-        epochs += 1
+        run.nit += 1
         if np.array_equal(m_new, m):  # every synapse clipped and pushed outwards: frozen
             stalled = True
+            run.stop("every synapse clipped at ±1 (m unchanged)")
             break
         m = m_new
-        w = binary(m)
-        err = n_errors(w)
-        if err < best_err:
-            best_err, best_w = err, w
+        run.offer(binarize(m))
     value = _objective_and_gradient(m, x, kappa_sqrt_n)[0]
-    errors = int(instance.errors(best_w))
-    solved = bool(instance.is_solution(best_w))
-    extra = dict(lr=lr, max_epochs=max_epochs, init_std=init_std, objective=value,
+    extra = dict(lr=lr, max_epochs=run.max_iter, init_std=init_std, objective=value,
                  mean_abs_m=float(np.mean(np.abs(m))), frac_clipped=float(np.mean(np.abs(m) >= 1.0)),
                  stalled=stalled)
-    return SolverResult(algorithm="stochastic-gd", weights=best_w, solved=solved, errors=errors,
-                        iterations=epochs, seconds=time.perf_counter() - t0, unit="epochs",
-                        extra=extra)
+    return run.result(extra=extra)

@@ -204,7 +204,7 @@ def solution_inf_guess(spec):
 def solution_y_from_raw(par, d: float) -> dict:
     """Coordinates of :func:`~replica.models.local_entropy.theory.solution_reference_free_entropy`
     from the raw order parameters ``[Q, Qhat, phat, t, that, q0, qhat0, q1, qhat1]``
-    (the independent solver's order)."""
+    (the order of docs/derivations/constrained/lecons.py)."""
     Q, Qh, ph, t, th, q0, qh0, q1, qh1 = map(float, par)
     p = 1 - 2 * d
     cx = (p - t) / math.sqrt(q1 - q0)
@@ -214,7 +214,8 @@ def solution_y_from_raw(par, d: float) -> dict:
 
 # Converged finite-y constrained saddles (raw order parameters [Q, Qhat, phat, t, that, q0,
 # qhat0, q1, qhat1]) at y = 5, d = 0.15, from the independent solver
-# (docs/derivations/constrained/anchors_y5.json; reproduced by this theory to |grad| < 1e-11).
+# (docs/derivations/constrained/anchors_y5.json, checked by regenerate_anchors.py there; reproduced
+# by this theory to |grad| < 3e-11).
 # Newton from the y = inf scaling ansatz does not converge in general: the reference's
 # conjugates carry large finite-y corrections.  Other points are reached by continuation.
 SOLUTION_Y_ANCHORS = {

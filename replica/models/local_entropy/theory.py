@@ -43,7 +43,8 @@ C. Baldassi, A. Ingrosso, C. Lucibello, L. Saglietti and R. Zecchina, Phys. Rev.
 115, 128101 (2015), arXiv:1509.05753 (the large-deviation measure and its y -> inf
 curves); J. Stat. Mech. (2016) 023301, arXiv:1511.05634 (long version, appendices);
 C. Baldassi et al., PNAS 113, E7655 (2016), arXiv:1605.06444 (robust ensemble).  The
-formulas were derived in this project in the package conventions (the papers' bodies
+formulas were derived in this project in the package conventions (docs/derivations/local_entropy_finite_y.md,
+local_entropy_y_inf.md, constrained_reference.md; the papers' bodies
 could not be consulted here); the identities above are checked in the tests.
 """
 
@@ -106,7 +107,8 @@ def _free_inf_terms(field, activation="linear"):
     References
     ----------
     y -> inf limit of the free-reference local entropy, Baldassi et al.,
-    arXiv:1511.05634 (appendix on the large-y limit); written here with the implicit
+    arXiv:1511.05634 (appendix on the large-y limit); derivation: docs/derivations/local_entropy_y_inf.md
+    §2; written here with the implicit
     primitives ``CoshMax``/``LogHMax`` of :mod:`replica.symbolic`.
     """
     g = sp.sqrt(T.qhat) * sp.Abs(T.z) + field
@@ -238,7 +240,8 @@ def solution_reference_inf_free_entropy() -> FreeEntropy:
     Baldassi, Ingrosso, Lucibello, Saglietti, Zecchina, PRL 115, 128101 (2015),
     arXiv:1509.05753 (main text: reference constrained to be a solution, y -> inf);
     J. Stat. Mech. (2016) 023301, arXiv:1511.05634 (appendices).  Derived in the
-    package conventions; checked against an independent solver and the free reference.
+    package conventions (docs/derivations/constrained_reference.md §4); checked against an independent
+    solver (docs/derivations/scratch_values.md §3) and the free reference.
     """
     p = 1 - 2 * T.d
     q = p**2 + (1 - p**2) * _qrel
@@ -371,7 +374,7 @@ class _Frozen(sp.Function):
 
 
 # Nested integrals of the finite-y constrained theory (3 levels in the energetic term):
-# fewer nodes than the defaults (checked against n -> 2n and the independent solver).
+# fewer nodes than the defaults (checked against n -> 2n and the independent solver docs/derivations/constrained/lecons.py).
 SOLUTION_Y_QUAD = QuadratureOptions(n_hermite=48, n_panel=8, base_panels=8,
                                      feature_offsets=(0.0, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0), bridge_points=2)
 
@@ -414,7 +417,8 @@ def solution_reference_free_entropy() -> FreeEntropy:
     Baldassi, Ingrosso, Lucibello, Saglietti, Zecchina, PRL 115, 128101 (2015),
     arXiv:1509.05753; J. Stat. Mech. (2016) 023301, arXiv:1511.05634 (finite y, reference
     constrained to be a solution).  Derived in the package conventions; checked against
-    an independent solver (docs/derivations/constrained_reference.md).
+    an independent solver (docs/derivations/constrained/lecons.py; equations in
+    docs/derivations/constrained_reference.md §1-3).
     """
     p = 1 - 2 * T.d
     y = T.y
