@@ -146,18 +146,19 @@ def _y_value(text: str) -> float:
     return parse_float(text)
 
 
-def _emit_curve(curve: Curve, args, title: str, bound: bool = True) -> int:
-    """Print/write a curve of ``local_entropy`` against ``d``: JSON, CSV, table, plot."""
+def _emit_curve(curve: Curve, args, title: str, label: str, bound: bool = True) -> int:
+    """Print/write a curve of the entropy ``label`` (column ``local_entropy``) against ``d``:
+    JSON, CSV, table, plot."""
     if args.csv:
         curve.to_csv(args.csv)
     if args.plot:
-        _plot_curve(curve, args.plot, title, bound)
+        _plot_curve(curve, args.plot, title, label, bound)
     if args.json:
         print(curve.to_json())
     elif not args.csv:
         s = curve.column("local_entropy")
         print(f"# {title}")
-        print(f"{'d':>12}  {'local_entropy':>16}  {'H2(d)':>10}  success")
+        print(f"{'d':>12}  {label:>16}  {'H2(d)':>10}  success")
         for d, v, p in zip(curve.values, s, curve.points):
             h2 = -d * math.log(d) - (1 - d) * math.log(1 - d) if d < 0.5 else math.log(2)
             value = f"{v:16.10f}" if p.success else f"{'--':>16}"
@@ -165,7 +166,10 @@ def _emit_curve(curve: Curve, args, title: str, bound: bool = True) -> int:
     return 0 if curve.success.all() else 1
 
 
-def _plot_curve(curve: Curve, path: str, title: str, bound: bool) -> None:
+_TEX_LABELS = {"S_FP(d)": r"$S_{\rm FP}(d)$", "S_I(d)": r"$S_I(d)$"}
+
+
+def _plot_curve(curve: Curve, path: str, title: str, label: str, bound: bool) -> None:
     import os
 
     import matplotlib
@@ -184,7 +188,7 @@ def _plot_curve(curve: Curve, path: str, title: str, bound: bool) -> None:
             ax.plot(d, -d * np.log(d) - (1 - d) * np.log(1 - d), "k--", lw=1, label=r"$H_2(d)$")
         ax.axhline(0.0, color="0.6", lw=0.8)
         ax.set_xlabel("$d$")
-        ax.set_ylabel("local entropy")
+        ax.set_ylabel(_TEX_LABELS.get(label, label))
         ax.legend()
         stem, ext = os.path.splitext(path)
         if ext.lower() in (".png", ".pdf", ".svg"):
@@ -203,14 +207,15 @@ def _model_title(activation: str) -> str:
 
 def _cmd_franz_parisi(args) -> int:
     curve = franz_parisi.franz_parisi_curve(args.alpha, args.d, kappa=args.kappa, activation=args.activation)
-    return _emit_curve(curve, args, f"Franz-Parisi S_FP(d), {_model_title(args.activation)}, alpha={args.alpha:g}")
+    return _emit_curve(curve, args, f"Franz-Parisi S_FP(d), {_model_title(args.activation)}, alpha={args.alpha:g}",
+                       "S_FP(d)")
 
 
 def _cmd_local_entropy(args) -> int:
     curve = local_entropy.local_entropy_curve(args.alpha, args.d, y=args.y, reference=args.reference, kappa=args.kappa,
                                               activation=args.activation)
     return _emit_curve(curve, args, f"local entropy S_I(d), {_model_title(args.activation)}, alpha={args.alpha:g}, "
-                                    f"y={args.y:g}, {args.reference} reference")
+                                    f"y={args.y:g}, {args.reference} reference", "S_I(d)")
 
 
 def _curve_options(parser) -> None:
